@@ -1,0 +1,22 @@
+# jwt_auth — PGXS build. The version lives in jwt_auth.control only.
+EXTENSION = jwt_auth
+EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
+DATA = $(EXTENSION)--$(EXTVERSION).sql
+
+include src/core.mk
+GLUE_SRCS = args.c errors.c pgjwt.c tokens.c
+MODULE_big = $(EXTENSION)
+OBJS = $(EXTENSION).o $(addprefix src/,$(GLUE_SRCS:.c=.o) $(CORE_SRCS:.c=.o))
+
+PG_CPPFLAGS = -I$(srcdir)/src
+# -Wextra on top of PostgreSQL's warnings (less what its own headers trip);
+# `make WERROR=1` (the test command) turns every warning into an error.
+PG_CFLAGS = -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(if $(WERROR),-Werror)
+SHLIB_LINK = -lcrypto
+
+REGRESS = sign verify claims decode errors pgjwt vectors hostile
+REGRESS_OPTS = --load-extension=pgcrypto --load-extension=$(EXTENSION)
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)

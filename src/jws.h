@@ -1,0 +1,63 @@
+/*
+ * jws.h — JWS compact serialization (RFC 7515 section 7.1): split, check, sign, verify
+ *
+ * jws_verify() is the core's parse-and-verify entry point: size cap, three
+ * segments, strict base64url, a JSON-object header without duplicate names,
+ * the header's alg equal to the one the caller pinned, no crit, no
+ * unencoded payload, then the signature. The payload is returned as bytes;
+ * what it means (JWT claims or anything else) is the caller's business.
+ */
+#ifndef JWT_AUTH_JWS_H
+#define JWT_AUTH_JWS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alg.h"
+#include "json.h"
+#include "keys.h"
+#include "status.h"
+
+/* tokens longer than this are refused before anything is decoded */
+#define JWS_MAX_TOKEN_LENGTH (256 * 1024)
+
+typedef struct jws_token
+{
+	size_t		signing_input_len;	/* BASE64URL(header) '.' BASE64URL(payload) */
+	uint8_t    *header;			/* decoded segments, all in one allocation */
+	size_t		header_len;
+	uint8_t    *payload;
+	size_t		payload_len;
+	uint8_t    *signature;
+	size_t		signature_len;
+	json_doc	hdoc;			/* the parsed header */
+} jws_token;
+
+/* syntax only: segments, base64url, header JSON. Free with jws_token_free(). */
+extern jwt_status jws_parse(const char *text, size_t len, jws_token *tok);
+
+/* the header rules for a token the caller expects to be signed with alg */
+extern jwt_status jws_check_header(const jws_token *tok, jws_alg alg);
+
+/*
+ * Everything: the key may verify with alg, the token parses, its header
+ * obeys the rules, the signature matches. On JWT_OK the caller owns tok.
+ */
+extern jwt_status jws_verify(const char *text, size_t len, jwt_key *key, jws_alg alg,
+							 bool allow_short_key, jws_token *tok);
+
+extern void jws_token_free(jws_token *tok);
+
+/*
+ * Build and sign a token. The header is {"alg":...} then "typ" (when typ
+ * is not NULL and extra does not set it) then the members of extra, a JSON
+ * object text (may be NULL) that must not set alg, crit or b64. The result
+ * is malloc'd and NUL-terminated.
+ */
+extern jwt_status jws_sign(jwt_key *key, jws_alg alg, const char *typ,
+						   const char *extra, size_t extra_len,
+						   const uint8_t *payload, size_t payload_len,
+						   bool allow_short_key, char **out, size_t *out_len);
+
+#endif

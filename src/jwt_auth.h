@@ -1,0 +1,41 @@
+/*
+ * jwt_auth.h — what the PostgreSQL glue files share
+ *
+ * The glue turns SQL arguments into buffers for the pure core and the
+ * core's result codes into errors (errors.c, the only place that does).
+ */
+#ifndef JWT_AUTH_GLUE_H
+#define JWT_AUTH_GLUE_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+
+#include "alg.h"
+#include "keys.h"
+#include "status.h"
+
+/* settings (jwt_auth.c) */
+extern int	jwt_auth_leeway;
+extern char *jwt_auth_issuer;
+extern char *jwt_auth_audience;
+
+/* errors.c: raise the error for a core result code */
+extern void jwt_auth_raise(jwt_status status, jws_alg alg, const char *claim) pg_attribute_noreturn();
+
+static inline void
+jwt_auth_check(jwt_status status, jws_alg alg)
+{
+	if (status != JWT_OK)
+		jwt_auth_raise(status, alg, NULL);
+}
+
+/* args.c: arguments as the core wants them */
+extern void jwt_auth_require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
+extern jws_alg jwt_auth_alg_arg(FunctionCallInfo fcinfo, int argno);
+extern jwt_key *jwt_auth_key_arg(FunctionCallInfo fcinfo, int argno);
+extern char *jwt_auth_json_arg(FunctionCallInfo fcinfo, int argno, size_t *len);
+extern Datum jwt_auth_jsonb(const char *json, size_t len);
+extern double jwt_auth_now(void);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * pgjwt.c — the pgjwt functions, for a drop-in move from pgjwt
+ *
+ * Same signatures and the same results where pgjwt is sound: any secret
+ * length, the same header and payload bytes, nbf/exp checked without
+ * leeway. Safe where pgjwt is not: `valid` is never NULL, a fourth segment
+ * or bad base64 makes a token invalid rather than raising, the header's alg
+ * must be the one asked for, exp/nbf must be numbers, and the signature is
+ * compared in constant time. url_encode is base64url_encode itself (the
+ * install script points it there).
+ */
+#include "jwt_auth.h"
+
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/tuplestore.h"
+
+#include "b64url.h"
+#include "claims.h"
+#include "jws.h"
+
+/* sign(payload json, secret text, algorithm text) returns text */
+PG_FUNCTION_INFO_V1(jwt_auth_pgjwt_sign);
+Datum
+jwt_auth_pgjwt_sign(PG_FUNCTION_ARGS)
+{
+	text	   *payload = PG_GETARG_TEXT_PP(0);
+	jws_alg		alg = jwt_auth_alg_arg(fcinfo, 2);
+	jwt_key    *key = jwt_auth_key_arg(fcinfo, 1);
+	char	   *token;
+	size_t		len;
+	text	   *result;
+
+	/* pgjwt signs the json text as it is, under {"alg":...,"typ":"JWT"} */
+	jwt_auth_check(jws_sign(key, alg, "JWT", NULL, 0,
+							(const uint8 *) VARDATA_ANY(payload), VARSIZE_ANY_EXHDR(payload),
+							true, &token, &len), alg);
+	result = cstring_to_text_with_len(token, (int) len);
+	free(token);
+	PG_RETURN_TEXT_P(result);
+}
+
+/* JSON text for a json column, or a null when the bytes are not a JSON object */
+static Datum
+json_or_null(const uint8 *bytes, size_t len, bool *isnull)
+{
+	*isnull = jwt_claims_parse((const char *) bytes, len) != JWT_OK;
+	return *isnull ? (Datum) 0 :
+		PointerGetDatum(cstring_to_text_with_len((const char *) bytes, (int) len));
+}
+
+/*
+ * verify(token text, secret text, algorithm text)
+ *   returns table(header json, payload json, valid boolean)
+ */
+PG_FUNCTION_INFO_V1(jwt_auth_pgjwt_verify);
+Datum
+jwt_auth_pgjwt_verify(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	jws_alg		alg = jwt_auth_alg_arg(fcinfo, 2);
+	jwt_key    *key = jwt_auth_key_arg(fcinfo, 1);
+	Datum		values[3] = {0};
+	bool		nulls[3] = {true, true, false};
+	bool		valid = false;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (!PG_ARGISNULL(0))
+	{
+		text	   *token = PG_GETARG_TEXT_PP(0);
+		const char *text = VARDATA_ANY(token);
+		size_t		len = VARSIZE_ANY_EXHDR(token);
+		jws_token	tok;
+		jwt_status	st = jws_parse(text, len, &tok);
+
+		if (st == JWT_OK)
+		{
+			/* pgjwt shows header and payload even when the signature is wrong */
+			values[0] = json_or_null(tok.header, tok.header_len, &nulls[0]);
+			values[1] = json_or_null(tok.payload, tok.payload_len, &nulls[1]);
+			jws_token_free(&tok);
+			st = jws_verify(text, len, key, alg, true, &tok);
+		}
+		if (st == JWT_OK)
+		{
+			jwt_claim_rules rules = {.now = jwt_auth_now(), .pgjwt = true};
+			const char *claim;
+
+			valid = jwt_claims_check((const char *) tok.payload, tok.payload_len,
+									 &rules, &claim) == JWT_OK;
+			jws_token_free(&tok);
+		}
+		else if (!JWT_STATUS_IS_TOKEN(st))
+			jwt_auth_raise(st, alg, NULL);
+	}
+	values[2] = BoolGetDatum(valid);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	return (Datum) 0;
+}
+
+/* url_decode(data text) returns bytea; null for what is not base64 */
+PG_FUNCTION_INFO_V1(jwt_auth_pgjwt_url_decode);
+Datum
+jwt_auth_pgjwt_url_decode(PG_FUNCTION_ARGS)
+{
+	text	   *data = PG_GETARG_TEXT_PP(0);
+	size_t		n = VARSIZE_ANY_EXHDR(data);
+	bytea	   *result = palloc(VARHDRSZ + b64url_decoded_max(n));
+	size_t		len;
+
+	if (!b64url_decode_lenient(VARDATA_ANY(data), n, (uint8 *) VARDATA(result), &len))
+		PG_RETURN_NULL();
+	SET_VARSIZE(result, VARHDRSZ + len);
+	PG_RETURN_BYTEA_P(result);
+}

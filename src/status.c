@@ -1,0 +1,61 @@
+/*
+ * status.c — words for the core's result codes
+ */
+#include "status.h"
+
+static const struct
+{
+	const char *name;
+	const char *detail;
+}			status_text[JWT_STATUS_COUNT] = {
+	[JWT_OK] = {"ok", "no error"},
+	[JWT_TOKEN_NULL] = {"token_null", "token is null"},
+	[JWT_TOKEN_TOO_LARGE] = {"token_too_large", "token is larger than the size limit"},
+	[JWT_TOKEN_SEGMENTS] = {"token_segments", "token does not have exactly three segments"},
+	[JWT_TOKEN_BASE64] = {"token_base64", "token segment is not strict base64url"},
+	[JWT_TOKEN_HEADER_JSON] = {"token_header_json", "token header is not a JSON object"},
+	[JWT_TOKEN_PAYLOAD_JSON] = {"token_payload_json", "token payload is not a JSON object"},
+	[JWT_TOKEN_DUPLICATE_NAME] = {"token_duplicate_name", "token repeats a member name"},
+	[JWT_TOKEN_ALG_MISSING] = {"token_alg_missing", "token header has no alg string"},
+	[JWT_TOKEN_ALG_MISMATCH] = {"token_alg_mismatch", "token algorithm does not match the expected algorithm"},
+	[JWT_TOKEN_CRIT] = {"token_crit", "token header lists a critical extension that is not supported"},
+	[JWT_TOKEN_B64] = {"token_b64", "token header asks for an unencoded payload, which is not supported"},
+	[JWT_TOKEN_NOT_JWS] = {"token_not_jws", "token header is that of an encrypted token, not a signed one"},
+	[JWT_TOKEN_SIGNATURE] = {"token_signature", "signature does not match"},
+	[JWT_TOKEN_CLAIM_TYPE] = {"token_claim_type", "a registered claim has the wrong type"},
+	[JWT_TOKEN_EXPIRED] = {"token_expired", "token has expired"},
+	[JWT_TOKEN_NOT_YET_VALID] = {"token_not_yet_valid", "token is not valid yet"},
+	[JWT_TOKEN_ISSUED_IN_FUTURE] = {"token_issued_in_future", "token was issued in the future"},
+	[JWT_TOKEN_AUDIENCE] = {"token_audience", "token audience does not match"},
+	[JWT_TOKEN_ISSUER] = {"token_issuer", "token issuer does not match"},
+	[JWT_ALG_UNKNOWN] = {"alg_unknown", "algorithm is not supported"},
+	[JWT_ALG_NONE] = {"alg_none", "algorithm \"none\" is never accepted"},
+	[JWT_KEY_SHORT] = {"key_short", "HMAC key is shorter than the hash output"},
+	[JWT_KEY_IS_PUBLIC] = {"key_is_public", "HMAC key looks like a public key"},
+	[JWT_KEY_INVALID] = {"key_invalid", "key is malformed"},
+	[JWT_KEY_UNSUPPORTED] = {"key_unsupported", "key type is not supported"},
+	[JWT_KEY_ALG_MISMATCH] = {"key_alg_mismatch", "key is bound to another algorithm"},
+	[JWT_KEY_USE] = {"key_use", "key is not meant for this operation"},
+	[JWT_PAYLOAD_JSON] = {"payload_json", "payload is not valid JSON"},
+	[JWT_PAYLOAD_NOT_OBJECT] = {"payload_not_object", "payload is not a JSON object"},
+	[JWT_HEADER_JSON] = {"header_json", "header fields are not a JSON object"},
+	[JWT_HEADER_RESERVED] = {"header_reserved", "header fields may not set alg, crit or b64"},
+	[JWT_NOMEM] = {"nomem", "out of memory"},
+	[JWT_CRYPTO] = {"crypto", "cryptographic library failure"},
+};
+
+const char *
+jwt_status_detail(jwt_status status)
+{
+	if ((unsigned) status >= JWT_STATUS_COUNT)
+		return "unknown error";
+	return status_text[status].detail;
+}
+
+const char *
+jwt_status_name(jwt_status status)
+{
+	if ((unsigned) status >= JWT_STATUS_COUNT)
+		return "unknown";
+	return status_text[status].name;
+}

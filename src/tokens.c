@@ -1,0 +1,295 @@
+/*
+ * tokens.c — SQL functions that sign, verify and decode tokens with a key
+ * the caller passes
+ */
+#include "jwt_auth.h"
+
+#include "access/htup_details.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+
+#include "b64url.h"
+#include "claims.h"
+#include "jws.h"
+
+/* a core-allocated token as text, freed before anything can raise */
+static text *
+take_token(char *token, size_t len)
+{
+	text	   *result = cstring_to_text_with_len(token, (int) len);
+
+	free(token);
+	return result;
+}
+
+/* the extra header members of a jsonb argument, or NULL for none */
+static char *
+header_arg(FunctionCallInfo fcinfo, int argno, size_t *len)
+{
+	Jsonb	   *jb;
+	char	   *s;
+
+	if (PG_NARGS() <= argno)
+		return NULL;
+	jb = PG_GETARG_JSONB_P(argno);
+	if (!JB_ROOT_IS_OBJECT(jb))
+		jwt_auth_raise(JWT_HEADER_JSON, JWS_ALG_INVALID, NULL);
+	if (JB_ROOT_COUNT(jb) == 0)
+		return NULL;
+	s = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
+	*len = strlen(s);
+	return s;
+}
+
+static text *
+sign(FunctionCallInfo fcinfo, const char *typ, const uint8 *payload, size_t payload_len)
+{
+	jws_alg		alg = jwt_auth_alg_arg(fcinfo, 2);
+	jwt_key    *key = jwt_auth_key_arg(fcinfo, 1);
+	size_t		header_len = 0;
+	char	   *header = header_arg(fcinfo, 3, &header_len);
+	char	   *token;
+	size_t		len;
+
+	jwt_auth_check(jws_sign(key, alg, typ, header, header_len, payload, payload_len,
+							false, &token, &len), alg);
+	return take_token(token, len);
+}
+
+/* jwt_sign(payload json|jsonb|text, key text|bytea|jsonb, alg text, header jsonb) returns text */
+PG_FUNCTION_INFO_V1(jwt_auth_jwt_sign);
+Datum
+jwt_auth_jwt_sign(PG_FUNCTION_ARGS)
+{
+	size_t		len;
+	char	   *json = jwt_auth_json_arg(fcinfo, 0, &len);
+	char	   *claims = palloc(len + 1);
+	size_t		claims_len;
+
+	jwt_auth_check(jwt_claims_prepare(json, len, claims, &claims_len), JWS_ALG_INVALID);
+	PG_RETURN_TEXT_P(sign(fcinfo, "JWT", (const uint8 *) claims, claims_len));
+}
+
+/* jws_sign(payload bytea, key text|bytea|jsonb, alg text, header jsonb) returns text */
+PG_FUNCTION_INFO_V1(jwt_auth_jws_sign);
+Datum
+jwt_auth_jws_sign(PG_FUNCTION_ARGS)
+{
+	bytea	   *payload = PG_GETARG_BYTEA_PP(0);
+
+	PG_RETURN_TEXT_P(sign(fcinfo, NULL, (const uint8 *) VARDATA_ANY(payload),
+						  VARSIZE_ANY_EXHDR(payload)));
+}
+
+/*
+ * Verify a token and return its payload bytes (palloc'd). Argument errors
+ * raise; a bad token returns its status so jwt_valid can answer false.
+ */
+static jwt_status
+verify(FunctionCallInfo fcinfo, char **payload, size_t *payload_len)
+{
+	text	   *token;
+	jws_alg		alg = jwt_auth_alg_arg(fcinfo, 2);
+	jwt_key    *key = jwt_auth_key_arg(fcinfo, 1);
+	jws_token	tok;
+	jwt_status	st;
+
+	if (PG_ARGISNULL(0))
+		return JWT_TOKEN_NULL;
+	token = PG_GETARG_TEXT_PP(0);
+	st = jws_verify(VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token), key, alg, false, &tok);
+	if (st != JWT_OK)
+	{
+		if (!JWT_STATUS_IS_TOKEN(st))
+			jwt_auth_raise(st, alg, NULL);
+		return st;
+	}
+	*payload = palloc(tok.payload_len + 1);
+	memcpy(*payload, tok.payload, tok.payload_len);
+	*payload_len = tok.payload_len;
+	jws_token_free(&tok);
+	return JWT_OK;
+}
+
+/* an optional text argument, else the setting when it is not empty */
+static const char *
+text_or_setting(FunctionCallInfo fcinfo, int argno, const char *setting, size_t *len)
+{
+	if (PG_NARGS() > argno && !PG_ARGISNULL(argno))
+	{
+		text	   *t = PG_GETARG_TEXT_PP(argno);
+
+		*len = VARSIZE_ANY_EXHDR(t);
+		return VARDATA_ANY(t);
+	}
+	if (setting != NULL && setting[0] != '\0')
+	{
+		*len = strlen(setting);
+		return setting;
+	}
+	return NULL;
+}
+
+static double
+leeway_arg(FunctionCallInfo fcinfo, int argno)
+{
+	Interval   *span;
+	double		seconds;
+
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return jwt_auth_leeway;
+	span = PG_GETARG_INTERVAL_P(argno);
+	seconds = (double) span->time / USECS_PER_SEC +
+		((double) span->month * DAYS_PER_MONTH + span->day) * SECS_PER_DAY;
+	if (seconds < 0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("leeway must not be negative"));
+	return seconds;
+}
+
+/* verify the token and its claims; the claims' JSON text comes back */
+static jwt_status
+verify_claims(FunctionCallInfo fcinfo, char **claims, size_t *claims_len, const char **claim)
+{
+	jwt_claim_rules rules = {0};
+	jwt_status	st;
+
+	*claim = NULL;
+	rules.now = jwt_auth_now();
+	rules.leeway = leeway_arg(fcinfo, 5);
+	rules.audience = text_or_setting(fcinfo, 3, jwt_auth_audience, &rules.audience_len);
+	rules.issuer = text_or_setting(fcinfo, 4, jwt_auth_issuer, &rules.issuer_len);
+	if ((st = verify(fcinfo, claims, claims_len)) != JWT_OK)
+		return st;
+	return jwt_claims_check(*claims, *claims_len, &rules, claim);
+}
+
+/*
+ * jwt_verify(token text, key text|bytea|jsonb, alg text, audience text,
+ *            issuer text, leeway interval) returns jsonb
+ */
+PG_FUNCTION_INFO_V1(jwt_auth_jwt_verify);
+Datum
+jwt_auth_jwt_verify(PG_FUNCTION_ARGS)
+{
+	char	   *claims;
+	size_t		len;
+	const char *claim;
+	jwt_status	st = verify_claims(fcinfo, &claims, &len, &claim);
+
+	if (st != JWT_OK)
+		jwt_auth_raise(st, JWS_ALG_INVALID, claim);
+	PG_RETURN_DATUM(jwt_auth_jsonb(claims, len));
+}
+
+/* jwt_valid(same arguments as jwt_verify) returns boolean */
+PG_FUNCTION_INFO_V1(jwt_auth_jwt_valid);
+Datum
+jwt_auth_jwt_valid(PG_FUNCTION_ARGS)
+{
+	char	   *claims;
+	size_t		len;
+	const char *claim;
+
+	PG_RETURN_BOOL(verify_claims(fcinfo, &claims, &len, &claim) == JWT_OK);
+}
+
+/* jws_verify(token text, key text|bytea|jsonb, alg text) returns bytea */
+PG_FUNCTION_INFO_V1(jwt_auth_jws_verify);
+Datum
+jwt_auth_jws_verify(PG_FUNCTION_ARGS)
+{
+	char	   *payload;
+	size_t		len;
+	jwt_status	st = verify(fcinfo, &payload, &len);
+	bytea	   *result;
+
+	if (st != JWT_OK)
+		jwt_auth_raise(st, JWS_ALG_INVALID, NULL);
+	result = palloc(VARHDRSZ + len);
+	SET_VARSIZE(result, VARHDRSZ + len);
+	memcpy(VARDATA(result), payload, len);
+	PG_RETURN_BYTEA_P(result);
+}
+
+/* jwt_decode(token text, OUT header jsonb, OUT payload jsonb, OUT signature bytea) */
+PG_FUNCTION_INFO_V1(jwt_auth_jwt_decode);
+Datum
+jwt_auth_jwt_decode(PG_FUNCTION_ARGS)
+{
+	text	   *token = PG_GETARG_TEXT_PP(0);
+	TupleDesc	desc;
+	jws_token	tok;
+	jwt_status	st;
+	char	   *header,
+			   *payload;
+	size_t		header_len,
+				payload_len;
+	bytea	   *signature;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "jwt_auth: jwt_decode must return a composite");
+
+	st = jws_parse(VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token), &tok);
+	if (st != JWT_OK)
+	{
+		jws_token_free(&tok);
+		jwt_auth_raise(st, JWS_ALG_INVALID, NULL);
+	}
+	/* copy out of the core's buffers before anything can raise */
+	header = pnstrdup((const char *) tok.header, tok.header_len);
+	header_len = tok.header_len;
+	payload = pnstrdup((const char *) tok.payload, tok.payload_len);
+	payload_len = tok.payload_len;
+	signature = palloc(VARHDRSZ + tok.signature_len);
+	SET_VARSIZE(signature, VARHDRSZ + tok.signature_len);
+	memcpy(VARDATA(signature), tok.signature, tok.signature_len);
+	jws_token_free(&tok);
+
+	/* the payload must be a JSON object; its claims are shown, not judged */
+	if ((st = jwt_claims_parse(payload, payload_len)) != JWT_OK)
+		jwt_auth_raise(st, JWS_ALG_INVALID, NULL);
+
+	values[0] = jwt_auth_jsonb(header, header_len);
+	values[1] = jwt_auth_jsonb(payload, payload_len);
+	values[2] = PointerGetDatum(signature);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
+}
+
+/* base64url_encode(data bytea) returns text */
+PG_FUNCTION_INFO_V1(jwt_auth_base64url_encode);
+Datum
+jwt_auth_base64url_encode(PG_FUNCTION_ARGS)
+{
+	bytea	   *data = PG_GETARG_BYTEA_PP(0);
+	size_t		n = VARSIZE_ANY_EXHDR(data);
+	text	   *result = palloc(VARHDRSZ + b64url_encoded_len(n));
+
+	SET_VARSIZE(result, VARHDRSZ + b64url_encode((const uint8 *) VARDATA_ANY(data), n,
+												 VARDATA(result)));
+	PG_RETURN_TEXT_P(result);
+}
+
+/* base64url_decode(data text) returns bytea; strict */
+PG_FUNCTION_INFO_V1(jwt_auth_base64url_decode);
+Datum
+jwt_auth_base64url_decode(PG_FUNCTION_ARGS)
+{
+	text	   *data = PG_GETARG_TEXT_PP(0);
+	size_t		n = VARSIZE_ANY_EXHDR(data);
+	bytea	   *result = palloc(VARHDRSZ + b64url_decoded_max(n));
+	size_t		len;
+
+	if (!b64url_decode(VARDATA_ANY(data), n, (uint8 *) VARDATA(result), &len))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("invalid base64url data"),
+				errdetail("Only the URL-safe alphabet without padding is accepted."));
+	SET_VARSIZE(result, VARHDRSZ + len);
+	PG_RETURN_BYTEA_P(result);
+}

@@ -4,7 +4,7 @@ EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).co
 DATA = $(EXTENSION)--$(EXTVERSION).sql
 
 include src/core.mk
-GLUE_SRCS = args.c errors.c pgjwt.c tokens.c
+GLUE_SRCS = args.c errors.c keystore.c pgjwt.c tokens.c
 MODULE_big = $(EXTENSION)
 OBJS = $(EXTENSION).o $(addprefix src/,$(GLUE_SRCS:.c=.o) $(CORE_SRCS:.c=.o))
 

@@ -5,6 +5,7 @@
  *   src/tokens.c   jwt_sign, jwt_verify, jwt_valid, jwt_decode, jws_sign,
  *                  jws_verify, base64url_encode/decode
  *   src/pgjwt.c    pgjwt's sign, verify, url_encode, url_decode
+ *   src/keystore.c the stored keys (jwt_auth.keys), cached per backend
  *   src/args.c     SQL arguments as core buffers and keys
  *   src/errors.c   core result codes as PostgreSQL errors
  * The pure core (no PostgreSQL header) is listed in src/core.mk.
@@ -52,4 +53,5 @@ _PG_init(void)
 							   0,
 							   NULL, NULL, NULL);
 	MarkGUCPrefixReserved("jwt_auth");
+	jwt_auth_keystore_init();
 }

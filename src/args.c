@@ -24,6 +24,8 @@ typedef struct key_cache
 	Oid			type;			/* text, bytea or jsonb */
 	char	   *bytes;			/* the argument's bytes, in fn_mcxt */
 	Size		len;
+	bool		is_set;			/* a JWK set: the key depends on the token's kid */
+	char	   *kid;			/* for a set: the kid the cached key was picked by */
 	jwt_key    *key;
 	MemoryContextCallback on_reset;
 } key_cache;
@@ -60,6 +62,9 @@ forget_key(key_cache *cache)
 		pfree(cache->bytes);
 		cache->bytes = NULL;
 	}
+	if (cache->kid != NULL)
+		pfree(cache->kid);
+	cache->kid = NULL;
 }
 
 static void
@@ -68,34 +73,35 @@ key_cache_reset(void *arg)
 	forget_key((key_cache *) arg);
 }
 
-jwt_key *
-jwt_auth_key_arg(FunctionCallInfo fcinfo, int argno)
+/* the key argument's bytes (a jsonb JWK as its text, palloc'd), and its type */
+static const char *
+key_bytes(FunctionCallInfo fcinfo, int argno, Oid *type, Size *len)
 {
-	key_cache  *cache = fcinfo->flinfo->fn_extra;
-	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
-	const char *bytes;
-	Size		len;
-	char	   *jwk = NULL;
-	jwt_status	st;
-
 	jwt_auth_require_arg(fcinfo, argno, "key");
-	if (type == JSONBOID)
+	*type = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	if (*type == JSONBOID)
 	{
 		Jsonb	   *jb = PG_GETARG_JSONB_P(argno);
+		char	   *jwk = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
 
-		jwk = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
-		bytes = jwk;
-		len = strlen(jwk);
+		*len = strlen(jwk);
+		return jwk;
 	}
-	else if (type == TEXTOID || type == BYTEAOID)
+	if (*type == TEXTOID || *type == BYTEAOID)
 	{
 		struct varlena *v = PG_GETARG_VARLENA_PP(argno);
 
-		bytes = VARDATA_ANY(v);
-		len = VARSIZE_ANY_EXHDR(v);
+		*len = VARSIZE_ANY_EXHDR(v);
+		return VARDATA_ANY(v);
 	}
-	else
-		elog(ERROR, "jwt_auth: unexpected key type %u", type);
+	elog(ERROR, "jwt_auth: unexpected key type %u", *type);
+}
+
+/* the call site's cache, made on first use and emptied with its memory */
+static key_cache *
+call_site_cache(FunctionCallInfo fcinfo)
+{
+	key_cache  *cache = fcinfo->flinfo->fn_extra;
 
 	if (cache == NULL)
 	{
@@ -105,28 +111,90 @@ jwt_auth_key_arg(FunctionCallInfo fcinfo, int argno)
 		MemoryContextRegisterResetCallback(fcinfo->flinfo->fn_mcxt, &cache->on_reset);
 		fcinfo->flinfo->fn_extra = cache;
 	}
-	if (cache->key != NULL && cache->type == type && cache->len == len &&
-		memcmp(cache->bytes, bytes, len) == 0)
-		return cache->key;
+	return cache;
+}
 
-	forget_key(cache);
+static void
+remember(FunctionCallInfo fcinfo, key_cache *cache, Oid type, const char *bytes, Size len)
+{
+	cache->type = type;
+	cache->len = len;
+	cache->bytes = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len + 1);
+	memcpy(cache->bytes, bytes, len);
+}
+
+static void
+wipe_jwk_text(Oid type, const char *bytes, Size len)
+{
 	if (type == JSONBOID)
+	{
+		OPENSSL_cleanse((char *) bytes, len);
+		pfree((char *) bytes);
+	}
+}
+
+jwt_key *
+jwt_auth_key_arg(FunctionCallInfo fcinfo, int argno)
+{
+	key_cache  *cache = call_site_cache(fcinfo);
+	Oid			type;
+	Size		len;
+	const char *bytes = key_bytes(fcinfo, argno, &type, &len);
+	jwt_status	st;
+
+	if (cache->bytes != NULL && cache->type == type && cache->len == len &&
+		memcmp(cache->bytes, bytes, len) == 0)
+	{
+		wipe_jwk_text(type, bytes, len);
+		return cache->is_set ? NULL : cache->key;
+	}
+	forget_key(cache);
+	cache->is_set = type == JSONBOID && jwt_jwk_is_set(bytes, len);
+	if (cache->is_set)
+		st = JWT_OK;
+	else if (type == JSONBOID)
 		st = jwt_key_from_jwk(bytes, len, &cache->key);
 	else if (type == TEXTOID)
 		st = jwt_key_from_text(bytes, len, &cache->key);
 	else
 		st = jwt_key_from_secret((const uint8 *) bytes, len, &cache->key);
-	if (jwk != NULL)
-	{
-		OPENSSL_cleanse(jwk, len);
-		pfree(jwk);
-	}
+	if (st == JWT_OK)
+		remember(fcinfo, cache, type, bytes, len);
+	wipe_jwk_text(type, bytes, len);
 	jwt_auth_check(st, JWS_ALG_INVALID);
-	cache->type = type;
-	cache->len = len;
-	cache->bytes = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len + 1);
-	memcpy(cache->bytes, bytes, len);
 	return cache->key;
+}
+
+jwt_status
+jwt_auth_key_from_set(FunctionCallInfo fcinfo, int argno, const jws_token *tok, jwt_key **key)
+{
+	key_cache  *cache = call_site_cache(fcinfo);
+	char	   *kid;
+	size_t		kid_len;
+	jwt_status	st = jws_kid(tok, &kid, &kid_len);
+
+	/* jwt_auth_key_arg has just put the set's bytes in the cache */
+	Assert(cache->is_set && cache->bytes != NULL);
+	if (st != JWT_OK)
+		return st;
+	if (cache->key != NULL && (kid == NULL) == (cache->kid == NULL) &&
+		(kid == NULL || strcmp(kid, cache->kid) == 0))
+	{
+		free(kid);
+		*key = cache->key;
+		return JWT_OK;
+	}
+	jwt_key_free(cache->key);
+	cache->key = NULL;
+	if (cache->kid != NULL)
+		pfree(cache->kid);
+	cache->kid = kid ? MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, kid) : NULL;
+	st = jwt_key_from_jwks(cache->bytes, cache->len, kid, kid_len, &cache->key);
+	free(kid);
+	if (st != JWT_OK && !JWT_STATUS_IS_TOKEN(st))
+		jwt_auth_raise(st, JWS_ALG_INVALID, NULL);
+	*key = cache->key;
+	return st;
 }
 
 char *

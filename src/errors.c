@@ -26,7 +26,7 @@ jwt_auth_raise(jwt_status status, jws_alg alg, const char *claim)
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					errmsg("unsupported algorithm"),
 					errdetail("%s", detail),
-					errhint("Supported algorithms are HS256, HS384 and HS512."));
+					errhint("Supported algorithms are HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512 and EdDSA."));
 			break;
 		case JWT_KEY_SHORT:
 			ereport(ERROR,
@@ -40,6 +40,10 @@ jwt_auth_raise(jwt_status status, jws_alg alg, const char *claim)
 		case JWT_KEY_INVALID:
 		case JWT_KEY_UNSUPPORTED:
 		case JWT_KEY_ALG_MISMATCH:
+		case JWT_KEY_TYPE_MISMATCH:
+		case JWT_KEY_CURVE_MISMATCH:
+		case JWT_KEY_WEAK:
+		case JWT_KEY_NOT_PRIVATE:
 		case JWT_KEY_USE:
 			ereport(ERROR,
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -65,6 +69,11 @@ jwt_auth_raise(jwt_status status, jws_alg alg, const char *claim)
 					errmsg("invalid header"),
 					errdetail("%s", detail),
 					errhint("Pass the algorithm as the alg argument."));
+			break;
+		case JWT_NO_ACTIVE_KEY:
+			ereport(ERROR,
+					errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					errmsg("there is no active signing key"));
 			break;
 		case JWT_NOMEM:
 			ereport(ERROR,

@@ -92,17 +92,48 @@ jws_check_header(const jws_token *tok, jws_alg alg)
 }
 
 jwt_status
+jws_kid(const jws_token *tok, char **kid, size_t *kid_len)
+{
+	const json_doc *h = &tok->hdoc;
+	uint32_t	v;
+
+	*kid = NULL;
+	*kid_len = 0;
+	if (!json_find(h, 0, "kid", &v))
+		return JWT_OK;
+	if (h->toks[v].type != JSON_STRING)
+		return JWT_TOKEN_HEADER_JSON;
+	if ((*kid = malloc(h->toks[v].len + 1)) == NULL)
+		return JWT_NOMEM;
+	*kid_len = json_string_decode(h, v, *kid);
+	(*kid)[*kid_len] = '\0';
+	return JWT_OK;
+}
+
+jwt_status
+jws_verify_parsed(const jws_token *tok, const char *text, jwt_key *key, jws_alg alg,
+				  bool allow_short_key)
+{
+	jwt_status	st;
+
+	if ((st = jwt_key_check(key, alg, JWT_OP_VERIFY, allow_short_key)) != JWT_OK ||
+		(st = jws_check_header(tok, alg)) != JWT_OK)
+		return st;
+	return jwt_crypto_verify(key, alg, (const uint8_t *) text, tok->signing_input_len,
+							 tok->signature, tok->signature_len);
+}
+
+jwt_status
 jws_verify(const char *text, size_t len, jwt_key *key, jws_alg alg,
 		   bool allow_short_key, jws_token *tok)
 {
 	jwt_status	st;
 
+	/* the key is judged first: a bad key is the caller's error whatever the token */
 	memset(tok, 0, sizeof(*tok));
 	if ((st = jwt_key_check(key, alg, JWT_OP_VERIFY, allow_short_key)) == JWT_OK &&
-		(st = jws_parse(text, len, tok)) == JWT_OK &&
-		(st = jws_check_header(tok, alg)) == JWT_OK)
-		st = jwt_crypto_verify(key, alg, (const uint8_t *) text, tok->signing_input_len,
-							   tok->signature, tok->signature_len);
+		(st = jws_parse(text, len, tok)) == JWT_OK)
+		st = jws_verify_parsed(tok, text, key, alg, allow_short_key);
 	if (st != JWT_OK)
 		jws_token_free(tok);
 	return st;

@@ -41,7 +41,17 @@ extern jwt_status jws_parse(const char *text, size_t len, jws_token *tok);
 extern jwt_status jws_check_header(const jws_token *tok, jws_alg alg);
 
 /*
- * Everything: the key may verify with alg, the token parses, its header
+ * The header's kid as a malloc'd NUL-terminated string (*kid NULL when the
+ * header has none); JWT_TOKEN_HEADER_JSON when kid is not a string.
+ */
+extern jwt_status jws_kid(const jws_token *tok, char **kid, size_t *kid_len);
+
+/* a parsed token's rules and signature: the key may verify with alg, the header obeys */
+extern jwt_status jws_verify_parsed(const jws_token *tok, const char *text, jwt_key *key,
+									jws_alg alg, bool allow_short_key);
+
+/*
+ * Everything: the token parses, the key may verify with alg, the header
  * obeys the rules, the signature matches. On JWT_OK the caller owns tok.
  */
 extern jwt_status jws_verify(const char *text, size_t len, jwt_key *key, jws_alg alg,

@@ -12,6 +12,7 @@
 #include "fmgr.h"
 
 #include "alg.h"
+#include "jws.h"
 #include "keys.h"
 #include "status.h"
 
@@ -33,9 +34,20 @@ jwt_auth_check(jwt_status status, jws_alg alg)
 /* args.c: arguments as the core wants them */
 extern void jwt_auth_require_arg(FunctionCallInfo fcinfo, int argno, const char *name);
 extern jws_alg jwt_auth_alg_arg(FunctionCallInfo fcinfo, int argno);
+/* the key argument, parsed once per call site; NULL when it is a JWK set */
 extern jwt_key *jwt_auth_key_arg(FunctionCallInfo fcinfo, int argno);
+/* the key of the JWK-set argument that the token's kid names */
+extern jwt_status jwt_auth_key_from_set(FunctionCallInfo fcinfo, int argno,
+										const jws_token *tok, jwt_key **key);
 extern char *jwt_auth_json_arg(FunctionCallInfo fcinfo, int argno, size_t *len);
 extern Datum jwt_auth_jsonb(const char *json, size_t len);
 extern double jwt_auth_now(void);
+
+/* keystore.c: the stored keys */
+extern void jwt_auth_keystore_init(void);
+/* the key a token's kid names (kid NULL: the active key), and its algorithm */
+extern jwt_status jwt_auth_stored_key(const char *kid, jws_alg *alg, jwt_key **key);
+/* the active signing key, its algorithm and kid; raises when there is none */
+extern jwt_key *jwt_auth_signing_key(jws_alg *alg, const char **kid);
 
 #endif

@@ -1,16 +1,25 @@
 /*
- * keys.c — building and checking keys
+ * keys.c — the key object: secrets, PEM, checks, generation and export
+ *
+ * JWK import lives in jwk.c; signing and verifying in crypto.c.
  */
 #include "keys.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/decoder.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "b64url.h"
-#include "json.h"
 
 static jwt_status
 new_key(jwt_key_type type, jwt_key **key)
@@ -40,13 +49,84 @@ jwt_key_from_secret(const uint8_t *secret, size_t len, jwt_key **key)
 	}
 	memcpy((*key)->secret, secret, len);
 	(*key)->secret_len = len;
+	(*key)->has_private = true;
 	return JWT_OK;
 }
 
-jwt_status
-jwt_key_from_text(const char *text, size_t len, jwt_key **key)
+/* OpenSSL's group name for the curves JWS uses, as JWK names them */
+static const char *
+jwk_curve_name(const char *group)
 {
-	return jwt_key_from_secret((const uint8_t *) text, len, key);
+	if (strcmp(group, "prime256v1") == 0 || strcmp(group, "P-256") == 0)
+		return "P-256";
+	if (strcmp(group, "secp384r1") == 0 || strcmp(group, "P-384") == 0)
+		return "P-384";
+	if (strcmp(group, "secp521r1") == 0 || strcmp(group, "P-521") == 0)
+		return "P-521";
+	return NULL;
+}
+
+jwt_status
+jwt_key_from_pkey(void *pkey_arg, bool has_private, jwt_key **key)
+{
+	EVP_PKEY   *pkey = pkey_arg;
+	jwt_key_type type;
+	const char *curve = NULL;
+	char		group[64];
+	jwt_status	st;
+
+	*key = NULL;
+	switch (EVP_PKEY_get_base_id(pkey))
+	{
+		case EVP_PKEY_RSA:
+			type = JWT_KEY_RSA;
+			break;
+		case EVP_PKEY_EC:
+			type = JWT_KEY_EC;
+			if (!EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME,
+												group, sizeof(group), NULL) ||
+				(curve = jwk_curve_name(group)) == NULL)
+			{
+				EVP_PKEY_free(pkey);
+				ERR_clear_error();
+				return JWT_KEY_UNSUPPORTED;
+			}
+			break;
+		case EVP_PKEY_ED25519:
+			type = JWT_KEY_OKP;
+			curve = "Ed25519";
+			break;
+		case EVP_PKEY_ED448:
+			type = JWT_KEY_OKP;
+			curve = "Ed448";
+			break;
+		default:
+			EVP_PKEY_free(pkey);
+			return JWT_KEY_UNSUPPORTED;
+	}
+	if ((st = new_key(type, key)) != JWT_OK)
+	{
+		EVP_PKEY_free(pkey);
+		return st;
+	}
+	(*key)->pkey = pkey;
+	(*key)->has_private = has_private;
+	(*key)->curve = curve;
+	(*key)->bits = EVP_PKEY_get_bits(pkey);
+	if (type == JWT_KEY_RSA && (*key)->bits > JWT_RSA_MAX_BITS)
+	{
+		jwt_key_free(*key);
+		*key = NULL;
+		return JWT_KEY_UNSUPPORTED;
+	}
+	return JWT_OK;
+}
+
+/* never ask for a passphrase: encrypted PEM keys are refused */
+static int
+no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	return -1;
 }
 
 static bool
@@ -68,6 +148,67 @@ contains(const uint8_t *s, size_t n, const char *needle)
 	return false;
 }
 
+/* a PEM private key, public key or certificate */
+static jwt_status
+from_pem(const char *text, size_t len, jwt_key **key)
+{
+	BIO		   *bio = BIO_new_mem_buf(text, (int) len);
+	EVP_PKEY   *pkey = NULL;
+	bool		private = false;
+
+	if (bio == NULL || len > INT32_MAX)
+	{
+		BIO_free(bio);
+		return JWT_NOMEM;
+	}
+	if (has_prefix((const uint8_t *) text, len, "-----BEGIN CERTIFICATE-----"))
+	{
+		X509	   *cert = PEM_read_bio_X509(bio, NULL, no_passphrase, NULL);
+
+		if (cert != NULL)
+			pkey = X509_get_pubkey(cert);
+		X509_free(cert);
+	}
+	else
+	{
+		OSSL_DECODER_CTX *dctx;
+
+		private = contains((const uint8_t *) text, len, "PRIVATE KEY-----");
+		dctx = OSSL_DECODER_CTX_new_for_pkey(&pkey, "PEM", NULL, NULL,
+											 private ? OSSL_KEYMGMT_SELECT_KEYPAIR :
+											 OSSL_KEYMGMT_SELECT_PUBLIC_KEY,
+											 NULL, NULL);
+		if (dctx != NULL)
+		{
+			OSSL_DECODER_CTX_set_pem_password_cb(dctx, no_passphrase, NULL);
+			if (!OSSL_DECODER_from_bio(dctx, bio))
+				pkey = NULL;
+		}
+		OSSL_DECODER_CTX_free(dctx);
+	}
+	BIO_free(bio);
+	ERR_clear_error();
+	if (pkey == NULL)
+		return JWT_KEY_INVALID;
+	return jwt_key_from_pkey(pkey, private, key);
+}
+
+jwt_status
+jwt_key_from_text(const char *text, size_t len, jwt_key **key)
+{
+	const char *p = text;
+	size_t		n = len;
+
+	while (n > 0 && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+	{
+		p++;
+		n--;
+	}
+	if (has_prefix((const uint8_t *) p, n, "-----BEGIN"))
+		return from_pem(p, n, key);
+	return jwt_key_from_secret((const uint8_t *) text, len, key);
+}
+
 /*
  * Would an attacker pick this as an "HMAC secret" because it is public?
  * PEM armour anywhere, a JSON object naming a key type, an OpenSSH key.
@@ -87,121 +228,23 @@ looks_like_public_key(const uint8_t *s, size_t n)
 		has_prefix(s, n, "ecdsa-sha2-");
 }
 
-/* a JWK string member as a NUL-terminated copy, or NULL when absent */
-static jwt_status
-jwk_string(const json_doc *doc, const char *name, char **out)
+/* the key type each family needs */
+static jwt_key_type
+family_key_type(jws_family family)
 {
-	uint32_t	v;
-
-	*out = NULL;
-	if (!json_find(doc, 0, name, &v))
-		return JWT_OK;
-	if (doc->toks[v].type != JSON_STRING)
-		return JWT_KEY_INVALID;
-	if ((*out = malloc(doc->toks[v].len + 1)) == NULL)
-		return JWT_NOMEM;
-	(*out)[json_string_decode(doc, v, *out)] = '\0';
-	return JWT_OK;
-}
-
-/* "use" and "key_ops" (RFC 7517 sections 4.2 and 4.3) narrow what the key may do */
-static jwt_status
-jwk_usage(const json_doc *doc, unsigned *ops)
-{
-	uint32_t	v;
-
-	if (json_find(doc, 0, "use", &v))
+	switch (family)
 	{
-		if (doc->toks[v].type != JSON_STRING)
-			return JWT_KEY_INVALID;
-		if (!json_string_eq(doc, v, "sig", 3))
-			return JWT_KEY_USE;
+		case JWS_FAMILY_HMAC:
+			return JWT_KEY_OCT;
+		case JWS_FAMILY_RSA:
+		case JWS_FAMILY_RSA_PSS:
+			return JWT_KEY_RSA;
+		case JWS_FAMILY_ECDSA:
+			return JWT_KEY_EC;
+		case JWS_FAMILY_EDDSA:
+			return JWT_KEY_OKP;
 	}
-	if (json_find(doc, 0, "key_ops", &v))
-	{
-		uint32_t	e = v + 1;
-
-		if (doc->toks[v].type != JSON_ARRAY)
-			return JWT_KEY_INVALID;
-		*ops = 0;
-		for (uint32_t i = 0; i < doc->toks[v].size; i++, e = doc->toks[e].next)
-		{
-			if (doc->toks[e].type != JSON_STRING)
-				return JWT_KEY_INVALID;
-			if (json_string_eq(doc, e, "sign", 4))
-				*ops |= JWT_OP_SIGN;
-			else if (json_string_eq(doc, e, "verify", 6))
-				*ops |= JWT_OP_VERIFY;
-		}
-	}
-	return JWT_OK;
-}
-
-static jwt_status
-jwk_oct(const json_doc *doc, jwt_key **key)
-{
-	uint32_t	v;
-	uint8_t    *secret;
-	size_t		len;
-	jwt_status	st;
-
-	if (!json_find(doc, 0, "k", &v) || doc->toks[v].type != JSON_STRING ||
-		doc->toks[v].escaped)
-		return JWT_KEY_INVALID;
-	if ((secret = malloc(b64url_decoded_max(doc->toks[v].len))) == NULL)
-		return JWT_NOMEM;
-	if (!b64url_decode(doc->text + doc->toks[v].start, doc->toks[v].len, secret, &len))
-		st = JWT_KEY_INVALID;
-	else
-		st = jwt_key_from_secret(secret, len, key);
-	OPENSSL_cleanse(secret, b64url_decoded_max(doc->toks[v].len));
-	free(secret);
-	return st;
-}
-
-jwt_status
-jwt_key_from_jwk(const char *json, size_t len, jwt_key **key)
-{
-	json_doc	doc;
-	json_error	jerr = json_parse(json, len, &doc);
-	uint32_t	kty;
-	jwt_status	st;
-	char	   *alg = NULL;
-
-	*key = NULL;
-	if (jerr == JSON_ERR_NOMEM)
-		return JWT_NOMEM;
-	if (jerr != JSON_OK)
-		return JWT_KEY_INVALID;
-	if (doc.toks[0].type != JSON_OBJECT || !json_find(&doc, 0, "kty", &kty) ||
-		doc.toks[kty].type != JSON_STRING)
-		st = JWT_KEY_INVALID;
-	else if (!json_string_eq(&doc, kty, "oct", 3))
-		st = JWT_KEY_UNSUPPORTED;
-	else
-		st = jwk_oct(&doc, key);
-	if (st == JWT_OK)
-		st = jwk_usage(&doc, &(*key)->ops);
-	if (st == JWT_OK)
-		st = jwk_string(&doc, "kid", &(*key)->kid);
-	if (st == JWT_OK)
-		st = jwk_string(&doc, "alg", &alg);
-	if (st == JWT_OK && alg != NULL)
-	{
-		st = jws_alg_parse(alg, strlen(alg), &(*key)->alg);
-		if (st == JWT_OK && jws_alg_family((*key)->alg) != JWS_FAMILY_HMAC)
-			st = JWT_KEY_INVALID;
-		else if (st == JWT_ALG_UNKNOWN || st == JWT_ALG_NONE)
-			st = JWT_KEY_UNSUPPORTED;
-	}
-	free(alg);
-	json_free(&doc);
-	if (st != JWT_OK)
-	{
-		jwt_key_free(*key);
-		*key = NULL;
-	}
-	return st;
+	return 0;
 }
 
 jwt_status
@@ -209,19 +252,189 @@ jwt_key_check(const jwt_key *key, jws_alg alg, jwt_key_op op, bool allow_short)
 {
 	if (alg <= JWS_ALG_INVALID || alg >= JWS_ALG_COUNT)
 		return JWT_ALG_UNKNOWN;
+	if (key->type != family_key_type(jws_alg_family(alg)))
+		return key->type == JWT_KEY_OCT && looks_like_public_key(key->secret, key->secret_len) ?
+			JWT_KEY_IS_PUBLIC : JWT_KEY_TYPE_MISMATCH;
 	if (key->alg != JWS_ALG_INVALID && key->alg != alg)
 		return JWT_KEY_ALG_MISMATCH;
 	if ((key->ops & op) == 0)
 		return JWT_KEY_USE;
-	if (jws_alg_family(alg) == JWS_FAMILY_HMAC)
+	if (op == JWT_OP_SIGN && !key->has_private)
+		return JWT_KEY_NOT_PRIVATE;
+	switch (key->type)
 	{
-		if (key->type != JWT_KEY_OCT)
-			return JWT_KEY_ALG_MISMATCH;
-		if (looks_like_public_key(key->secret, key->secret_len))
-			return JWT_KEY_IS_PUBLIC;
-		if (!allow_short && key->secret_len < jws_alg_hash_len(alg))
-			return JWT_KEY_SHORT;
+		case JWT_KEY_OCT:
+			if (looks_like_public_key(key->secret, key->secret_len))
+				return JWT_KEY_IS_PUBLIC;
+			if (!allow_short && key->secret_len < jws_alg_hash_len(alg))
+				return JWT_KEY_SHORT;
+			break;
+		case JWT_KEY_RSA:
+			if (key->bits < JWT_RSA_MIN_BITS)
+				return JWT_KEY_WEAK;
+			break;
+		case JWT_KEY_EC:
+			if (strcmp(key->curve, jws_alg_curve(alg)) != 0)
+				return JWT_KEY_CURVE_MISMATCH;
+			break;
+		case JWT_KEY_OKP:
+			break;
 	}
+	return JWT_OK;
+}
+
+jwt_status
+jwt_key_generate(jws_alg alg, jwt_key **key)
+{
+	EVP_PKEY   *pkey = NULL;
+
+	*key = NULL;
+	switch (jws_alg_family(alg))
+	{
+		case JWS_FAMILY_HMAC:
+			{
+				uint8_t		secret[64];
+				size_t		len = jws_alg_hash_len(alg);
+				jwt_status	st;
+
+				/* straight from the kernel's CSPRNG */
+				if (getrandom(secret, len, 0) != (ssize_t) len)
+					return JWT_CRYPTO;
+				st = jwt_key_from_secret(secret, len, key);
+				OPENSSL_cleanse(secret, sizeof(secret));
+				return st;
+			}
+		case JWS_FAMILY_RSA:
+		case JWS_FAMILY_RSA_PSS:
+			pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t) JWT_RSA_MIN_BITS);
+			break;
+		case JWS_FAMILY_ECDSA:
+			pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", jws_alg_curve(alg));
+			break;
+		case JWS_FAMILY_EDDSA:
+			pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+			break;
+		default:
+			return JWT_ALG_UNKNOWN;
+	}
+	if (pkey == NULL)
+	{
+		ERR_clear_error();
+		return JWT_CRYPTO;
+	}
+	return jwt_key_from_pkey(pkey, true, key);
+}
+
+/* appends ,"name":"<base64url of the BIGNUM param, padded to pad bytes>" */
+static bool
+put_bn(const EVP_PKEY *pkey, const char *param, const char *name, size_t pad,
+	   char *out, size_t *n)
+{
+	BIGNUM	   *bn = NULL;
+	uint8_t		buf[JWT_RSA_MAX_BITS / 8];
+	int			len;
+
+	if (!EVP_PKEY_get_bn_param(pkey, param, &bn))
+		return false;
+	len = pad ? BN_bn2binpad(bn, buf, (int) pad) : BN_bn2bin(bn, buf);
+	BN_free(bn);
+	if (len < 0)
+		return false;
+	*n += (size_t) sprintf(out + *n, ",\"%s\":\"", name);
+	*n += b64url_encode(buf, (size_t) len, out + *n);
+	out[(*n)++] = '"';
+	return true;
+}
+
+jwt_status
+jwt_key_public_jwk(const jwt_key *key, char **json, size_t *len)
+{
+	size_t		n = 0;
+	char	   *out;
+	bool		ok = true;
+
+	if (key->type == JWT_KEY_OCT)
+		return JWT_KEY_TYPE_MISMATCH;
+	/* the largest: an 8192-bit modulus in base64url and a little more */
+	if ((out = malloc(2 * JWT_RSA_MAX_BITS / 8 + 256)) == NULL)
+		return JWT_NOMEM;
+	switch (key->type)
+	{
+		case JWT_KEY_RSA:
+			n = (size_t) sprintf(out, "{\"kty\":\"RSA\"");
+			ok = put_bn(key->pkey, OSSL_PKEY_PARAM_RSA_N, "n", 0, out, &n) &&
+				put_bn(key->pkey, OSSL_PKEY_PARAM_RSA_E, "e", 0, out, &n);
+			break;
+		case JWT_KEY_EC:
+			{
+				size_t		field = strcmp(key->curve, "P-256") == 0 ? 32 :
+					strcmp(key->curve, "P-384") == 0 ? 48 : 66;
+
+				n = (size_t) sprintf(out, "{\"kty\":\"EC\",\"crv\":\"%s\"", key->curve);
+				ok = put_bn(key->pkey, OSSL_PKEY_PARAM_EC_PUB_X, "x", field, out, &n) &&
+					put_bn(key->pkey, OSSL_PKEY_PARAM_EC_PUB_Y, "y", field, out, &n);
+				break;
+			}
+		case JWT_KEY_OKP:
+			{
+				uint8_t		raw[64];
+				size_t		raw_len = sizeof(raw);
+
+				n = (size_t) sprintf(out, "{\"kty\":\"OKP\",\"crv\":\"%s\",\"x\":\"", key->curve);
+				ok = EVP_PKEY_get_raw_public_key(key->pkey, raw, &raw_len);
+				if (ok)
+				{
+					n += b64url_encode(raw, raw_len, out + n);
+					out[n++] = '"';
+				}
+				break;
+			}
+		default:
+			ok = false;
+	}
+	if (!ok)
+	{
+		free(out);
+		ERR_clear_error();
+		return JWT_CRYPTO;
+	}
+	out[n++] = '}';
+	out[n] = '\0';
+	*json = out;
+	*len = n;
+	return JWT_OK;
+}
+
+jwt_status
+jwt_key_private_bytes(const jwt_key *key, uint8_t **out, size_t *len)
+{
+	BIO		   *bio;
+	char	   *data;
+	long		n;
+
+	if (!key->has_private)
+		return JWT_KEY_NOT_PRIVATE;
+	if (key->type == JWT_KEY_OCT)
+	{
+		if ((*out = malloc(key->secret_len ? key->secret_len : 1)) == NULL)
+			return JWT_NOMEM;
+		memcpy(*out, key->secret, key->secret_len);
+		*len = key->secret_len;
+		return JWT_OK;
+	}
+	if ((bio = BIO_new(BIO_s_secmem())) == NULL)
+		return JWT_NOMEM;
+	if (!PEM_write_bio_PrivateKey(bio, key->pkey, NULL, NULL, 0, NULL, NULL) ||
+		(n = BIO_get_mem_data(bio, &data)) <= 0 ||
+		(*out = malloc((size_t) n)) == NULL)
+	{
+		BIO_free(bio);
+		ERR_clear_error();
+		return JWT_CRYPTO;
+	}
+	memcpy(*out, data, (size_t) n);
+	*len = (size_t) n;
+	BIO_free(bio);				/* a secure-memory BIO is wiped as it is freed */
 	return JWT_OK;
 }
 
@@ -237,6 +450,7 @@ jwt_key_free(jwt_key *key)
 		OPENSSL_cleanse(key->secret, key->secret_len);
 		free(key->secret);
 	}
+	EVP_PKEY_free(key->pkey);
 	free(key->kid);
 	free(key);
 }

@@ -33,6 +33,10 @@ typedef enum jwt_status
 	JWT_TOKEN_ISSUED_IN_FUTURE,
 	JWT_TOKEN_AUDIENCE,
 	JWT_TOKEN_ISSUER,
+	JWT_TOKEN_KID_UNKNOWN,
+	JWT_TOKEN_KID_MISSING,
+	JWT_TOKEN_KEY_REVOKED,
+	JWT_TOKEN_KEY_INACTIVE,
 
 	/* the caller's arguments are bad: SQLSTATE 22023 */
 	JWT_ALG_UNKNOWN,
@@ -42,11 +46,16 @@ typedef enum jwt_status
 	JWT_KEY_INVALID,
 	JWT_KEY_UNSUPPORTED,
 	JWT_KEY_ALG_MISMATCH,
+	JWT_KEY_TYPE_MISMATCH,
+	JWT_KEY_CURVE_MISMATCH,
+	JWT_KEY_WEAK,
+	JWT_KEY_NOT_PRIVATE,
 	JWT_KEY_USE,
 	JWT_PAYLOAD_JSON,
 	JWT_PAYLOAD_NOT_OBJECT,
 	JWT_HEADER_JSON,
 	JWT_HEADER_RESERVED,
+	JWT_NO_ACTIVE_KEY,
 
 	/* the machine failed */
 	JWT_NOMEM,
@@ -56,7 +65,7 @@ typedef enum jwt_status
 } jwt_status;
 
 /* true for the codes that mean "this token is not acceptable" */
-#define JWT_STATUS_IS_TOKEN(s) ((s) >= JWT_TOKEN_NULL && (s) <= JWT_TOKEN_ISSUER)
+#define JWT_STATUS_IS_TOKEN(s) ((s) >= JWT_TOKEN_NULL && (s) <= JWT_TOKEN_KEY_INACTIVE)
 
 /* a short reason in words, lower case, no period: safe to show a user */
 extern const char *jwt_status_detail(jwt_status status);

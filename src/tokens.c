@@ -43,22 +43,60 @@ header_arg(FunctionCallInfo fcinfo, int argno, size_t *len)
 	return s;
 }
 
+/*
+ * Sign with the key argument (argno >= 0) or, with argno < 0, the active
+ * stored key, whose kid goes into the header.
+ */
 static text *
 sign(FunctionCallInfo fcinfo, const char *typ, const uint8 *payload, size_t payload_len)
 {
-	jws_alg		alg = jwt_auth_alg_arg(fcinfo, 2);
-	jwt_key    *key = jwt_auth_key_arg(fcinfo, 1);
+	bool		stored = PG_NARGS() == 1;
+	jws_alg		alg;
+	jwt_key    *key;
 	size_t		header_len = 0;
-	char	   *header = header_arg(fcinfo, 3, &header_len);
+	char	   *header = NULL;
 	char	   *token;
 	size_t		len;
 
+	if (stored)
+	{
+		const char *kid;
+		JsonbParseState *state = NULL;
+		JsonbValue	k = {.type = jbvString},
+					v = {.type = jbvString};
+		Jsonb	   *jb;
+
+		key = jwt_auth_signing_key(&alg, &kid);
+		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+		k.val.string.val = "kid";
+		k.val.string.len = 3;
+		v.val.string.val = (char *) kid;
+		v.val.string.len = (int) strlen(kid);
+		pushJsonbValue(&state, WJB_KEY, &k);
+		pushJsonbValue(&state, WJB_VALUE, &v);
+		jb = JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+		header = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
+		header_len = strlen(header);
+	}
+	else
+	{
+		alg = jwt_auth_alg_arg(fcinfo, 2);
+		if ((key = jwt_auth_key_arg(fcinfo, 1)) == NULL)
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("invalid key"),
+					errdetail("A JWK set cannot sign: pass the one JWK to sign with."));
+		header = header_arg(fcinfo, 3, &header_len);
+	}
 	jwt_auth_check(jws_sign(key, alg, typ, header, header_len, payload, payload_len,
 							false, &token, &len), alg);
 	return take_token(token, len);
 }
 
-/* jwt_sign(payload json|jsonb|text, key text|bytea|jsonb, alg text, header jsonb) returns text */
+/*
+ * jwt_sign(payload json|jsonb|text, key text|bytea|jsonb, alg text, header jsonb) returns text
+ * jwt_sign(payload json|jsonb|text) returns text: with the active stored key
+ */
 PG_FUNCTION_INFO_V1(jwt_auth_jwt_sign);
 Datum
 jwt_auth_jwt_sign(PG_FUNCTION_ARGS)
@@ -86,31 +124,58 @@ jwt_auth_jws_sign(PG_FUNCTION_ARGS)
 /*
  * Verify a token and return its payload bytes (palloc'd). Argument errors
  * raise; a bad token returns its status so jwt_valid can answer false.
+ * With one argument, the key comes from the store: the token's kid names
+ * it (the active key when there is no kid) and fixes the algorithm.
  */
 static jwt_status
 verify(FunctionCallInfo fcinfo, char **payload, size_t *payload_len)
 {
+	bool		stored = PG_NARGS() == 1;
+	jws_alg		alg = JWS_ALG_INVALID;
+	jwt_key    *key = NULL;
 	text	   *token;
-	jws_alg		alg = jwt_auth_alg_arg(fcinfo, 2);
-	jwt_key    *key = jwt_auth_key_arg(fcinfo, 1);
+	const char *raw;
 	jws_token	tok;
 	jwt_status	st;
 
+	if (!stored)
+	{
+		/* a bad key or algorithm is the caller's error, whatever the token */
+		alg = jwt_auth_alg_arg(fcinfo, 2);
+		if ((key = jwt_auth_key_arg(fcinfo, 1)) != NULL)
+			jwt_auth_check(jwt_key_check(key, alg, JWT_OP_VERIFY, false), alg);
+	}
 	if (PG_ARGISNULL(0))
 		return JWT_TOKEN_NULL;
 	token = PG_GETARG_TEXT_PP(0);
-	st = jws_verify(VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token), key, alg, false, &tok);
-	if (st != JWT_OK)
+	raw = VARDATA_ANY(token);
+	st = jws_parse(raw, VARSIZE_ANY_EXHDR(token), &tok);
+	if (st == JWT_OK && stored)
 	{
-		if (!JWT_STATUS_IS_TOKEN(st))
-			jwt_auth_raise(st, alg, NULL);
-		return st;
+		char	   *kid;
+		size_t		kid_len;
+
+		if ((st = jws_kid(&tok, &kid, &kid_len)) == JWT_OK)
+		{
+			st = strlen(kid ? kid : "") == kid_len ?
+				jwt_auth_stored_key(kid, &alg, &key) : JWT_TOKEN_KID_UNKNOWN;
+			free(kid);
+		}
 	}
-	*payload = palloc(tok.payload_len + 1);
-	memcpy(*payload, tok.payload, tok.payload_len);
-	*payload_len = tok.payload_len;
+	else if (st == JWT_OK && key == NULL)
+		st = jwt_auth_key_from_set(fcinfo, 1, &tok, &key);
+	if (st == JWT_OK)
+		st = jws_verify_parsed(&tok, raw, key, alg, false);
+	if (st == JWT_OK)
+	{
+		*payload = palloc(tok.payload_len + 1);
+		memcpy(*payload, tok.payload, tok.payload_len);
+		*payload_len = tok.payload_len;
+	}
 	jws_token_free(&tok);
-	return JWT_OK;
+	if (st != JWT_OK && !JWT_STATUS_IS_TOKEN(st))
+		jwt_auth_raise(st, alg, NULL);
+	return st;
 }
 
 /* an optional text argument, else the setting when it is not empty */

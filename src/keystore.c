@@ -1,0 +1,322 @@
+/*
+ * keystore.c — the stored keys (table jwt_auth.keys), cached per backend
+ *
+ * Every backend keeps the parsed keys in its own memory context. A trigger
+ * on jwt_auth.keys queues a relcache invalidation of the table; at commit
+ * it reaches every backend (and, through the WAL, every hot standby), whose
+ * callback marks the cache stale. Each use first takes in pending
+ * invalidations, so a key revoked in one session is refused by every other
+ * session's next statement.
+ *
+ * The table's private material is readable by its owner only. The cache
+ * loads it as the table's owner for the length of one fixed query, so the
+ * functions that use stored keys need no SECURITY DEFINER.
+ */
+#include "jwt_auth.h"
+
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/syscache.h"
+
+#include <openssl/crypto.h>
+
+typedef enum key_status
+{
+	KEY_STANDBY,
+	KEY_ACTIVE,
+	KEY_RETIRED,
+	KEY_REVOKED
+} key_status;
+
+typedef struct stored_key
+{
+	char	   *kid;
+	jws_alg		alg;
+	key_status	status;
+	jwt_key    *key;			/* NULL for revoked keys: their material is not loaded */
+} stored_key;
+
+static MemoryContext cache_context;
+static stored_key *cache;
+static int	cache_len;
+static bool cache_valid;
+static Oid	keys_relid = InvalidOid;
+
+static void
+drop_cache(void)
+{
+	for (int i = 0; i < cache_len; i++)
+		jwt_key_free(cache[i].key);
+	cache = NULL;
+	cache_len = 0;
+	if (cache_context != NULL)
+		MemoryContextReset(cache_context);
+}
+
+static void
+keys_invalidated(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == keys_relid)
+		cache_valid = false;
+}
+
+void
+jwt_auth_keystore_init(void)
+{
+	CacheRegisterRelcacheCallback(keys_invalidated, (Datum) 0);
+}
+
+static key_status
+parse_status(const char *s)
+{
+	if (strcmp(s, "active") == 0)
+		return KEY_ACTIVE;
+	if (strcmp(s, "retired") == 0)
+		return KEY_RETIRED;
+	if (strcmp(s, "revoked") == 0)
+		return KEY_REVOKED;
+	return KEY_STANDBY;
+}
+
+/* one row of jwt_auth.keys into the cache */
+static void
+load_row(HeapTuple row, TupleDesc desc, stored_key *out)
+{
+	bool		isnull;
+	char	   *alg = SPI_getvalue(row, desc, 2);
+	jwt_status	st;
+
+	out->kid = MemoryContextStrdup(cache_context, SPI_getvalue(row, desc, 1));
+	jwt_auth_check(jws_alg_parse(alg, strlen(alg), &out->alg), out->alg);
+	out->status = parse_status(SPI_getvalue(row, desc, 3));
+	out->key = NULL;
+	if (out->status == KEY_REVOKED)
+		return;
+	{
+		Datum		private_key = SPI_getbinval(row, desc, 4, &isnull);
+
+		if (!isnull)
+		{
+			bytea	   *b = DatumGetByteaPP(private_key);
+
+			st = jws_alg_family(out->alg) == JWS_FAMILY_HMAC ?
+				jwt_key_from_secret((const uint8 *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), &out->key) :
+				jwt_key_from_text(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), &out->key);
+			OPENSSL_cleanse(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+		}
+		else
+		{
+			char	   *jwk = SPI_getvalue(row, desc, 5);
+
+			st = jwk ? jwt_key_from_jwk(jwk, strlen(jwk), &out->key) : JWT_KEY_INVALID;
+		}
+	}
+	if (st != JWT_OK)
+		ereport(ERROR,
+				errcode(ERRCODE_DATA_CORRUPTED),
+				errmsg("stored key \"%s\" cannot be loaded", out->kid),
+				errdetail("%s", jwt_status_detail(st)));
+}
+
+static void
+load_cache(void)
+{
+	Oid			nsp = get_namespace_oid("jwt_auth", false);
+	Oid			relid = get_relname_relid("keys", nsp);
+	Oid			saved_user;
+	int			saved_context;
+	HeapTuple	rel;
+	Oid			owner;
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "jwt_auth: table jwt_auth.keys is missing");
+	rel = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(rel))
+		elog(ERROR, "jwt_auth: cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(rel))->relowner;
+	ReleaseSysCache(rel);
+
+	if (cache_context == NULL)
+		cache_context = AllocSetContextCreate(TopMemoryContext, "jwt_auth stored keys",
+											  ALLOCSET_SMALL_SIZES);
+	drop_cache();
+	keys_relid = relid;
+	cache_valid = true;			/* an invalidation during the load clears it again */
+
+	GetUserIdAndSecContext(&saved_user, &saved_context);
+	SetUserIdAndSecContext(owner, saved_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	PG_TRY();
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "jwt_auth: SPI_connect failed");
+		if (SPI_execute("SELECT kid, alg, status, private_key, public_jwk FROM jwt_auth.keys",
+						true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "jwt_auth: reading jwt_auth.keys failed");
+		cache = MemoryContextAllocZero(cache_context,
+									   sizeof(stored_key) * Max(SPI_processed, 1));
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			load_row(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, &cache[i]);
+			cache_len++;
+		}
+		SPI_finish();
+	}
+	PG_CATCH();
+	{
+		SetUserIdAndSecContext(saved_user, saved_context);
+		cache_valid = false;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	SetUserIdAndSecContext(saved_user, saved_context);
+}
+
+static void
+ensure_cache(void)
+{
+	AcceptInvalidationMessages();
+	if (!cache_valid)
+		load_cache();
+}
+
+jwt_status
+jwt_auth_stored_key(const char *kid, jws_alg *alg, jwt_key **key)
+{
+	ensure_cache();
+	for (int i = 0; i < cache_len; i++)
+		if (kid ? strcmp(cache[i].kid, kid) == 0 : cache[i].status == KEY_ACTIVE)
+		{
+			if (cache[i].status == KEY_REVOKED)
+				return JWT_TOKEN_KEY_REVOKED;
+			if (cache[i].status == KEY_STANDBY)
+				return JWT_TOKEN_KEY_INACTIVE;
+			*alg = cache[i].alg;
+			*key = cache[i].key;
+			return JWT_OK;
+		}
+	return kid ? JWT_TOKEN_KID_UNKNOWN : JWT_TOKEN_KID_MISSING;
+}
+
+jwt_key *
+jwt_auth_signing_key(jws_alg *alg, const char **kid)
+{
+	ensure_cache();
+	for (int i = 0; i < cache_len; i++)
+		if (cache[i].status == KEY_ACTIVE)
+		{
+			*alg = cache[i].alg;
+			*kid = cache[i].kid;
+			return cache[i].key;
+		}
+	ereport(ERROR,
+			errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			errmsg("there is no active signing key"),
+			errhint("Create one with jwt_auth.key_generate() or activate one with jwt_auth.key_set_status()."));
+}
+
+/* keys_changed() returns trigger: tell every backend its key cache is stale */
+PG_FUNCTION_INFO_V1(jwt_auth_keys_changed);
+Datum
+jwt_auth_keys_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "jwt_auth: keys_changed must be called as a trigger");
+	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
+	return PointerGetDatum(NULL);
+}
+
+/* the columns key_generate and key_import store: (private_key bytea, public_jwk jsonb) */
+static Datum
+key_row(FunctionCallInfo fcinfo, jwt_key *key, jws_alg alg, bool need_private)
+{
+	TupleDesc	desc;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+	uint8	   *priv;
+	size_t		priv_len;
+	char	   *pub;
+	size_t		pub_len;
+	jwt_status	st = jwt_key_check(key, alg, need_private ? JWT_OP_SIGN : JWT_OP_VERIFY, false);
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "jwt_auth: key material must return a composite");
+	if (st != JWT_OK)
+		jwt_auth_raise(st, alg, NULL);
+	if (key->has_private)
+	{
+		bytea	   *b;
+
+		jwt_auth_check(jwt_key_private_bytes(key, &priv, &priv_len), alg);
+		b = palloc(VARHDRSZ + priv_len);
+		SET_VARSIZE(b, VARHDRSZ + priv_len);
+		memcpy(VARDATA(b), priv, priv_len);
+		OPENSSL_cleanse(priv, priv_len);
+		free(priv);
+		values[0] = PointerGetDatum(b);
+	}
+	else
+		nulls[0] = true;
+	if (key->type == JWT_KEY_OCT)
+		nulls[1] = true;
+	else
+	{
+		jwt_auth_check(jwt_key_public_jwk(key, &pub, &pub_len), alg);
+		values[1] = jwt_auth_jsonb(pub, pub_len);
+		free(pub);
+	}
+	return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls));
+}
+
+/* _key_new(alg text, OUT private_key bytea, OUT public_jwk jsonb): fresh key material */
+PG_FUNCTION_INFO_V1(jwt_auth_key_new);
+Datum
+jwt_auth_key_new(PG_FUNCTION_ARGS)
+{
+	jws_alg		alg = jwt_auth_alg_arg(fcinfo, 0);
+	jwt_key    *key;
+	volatile Datum result = (Datum) 0;
+
+	jwt_auth_check(jwt_key_generate(alg, &key), alg);
+	PG_TRY();
+	{
+		result = key_row(fcinfo, key, alg, true);
+	}
+	PG_FINALLY();
+	{
+		jwt_key_free(key);
+	}
+	PG_END_TRY();
+	PG_RETURN_DATUM(result);
+}
+
+/*
+ * _key_parse(alg text, key text|bytea|jsonb, OUT private_key bytea, OUT public_jwk jsonb):
+ * the material of a key to import, checked for alg
+ */
+PG_FUNCTION_INFO_V1(jwt_auth_key_parse);
+Datum
+jwt_auth_key_parse(PG_FUNCTION_ARGS)
+{
+	jws_alg		alg = jwt_auth_alg_arg(fcinfo, 0);
+	jwt_key    *key = jwt_auth_key_arg(fcinfo, 1);
+
+	if (key == NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("invalid key"),
+				errdetail("A JWK set holds several keys; import them one at a time."));
+	PG_RETURN_DATUM(key_row(fcinfo, key, alg, false));
+}

@@ -18,7 +18,7 @@ parse_object(const char *text, size_t len, json_doc *doc, jwt_status not_json)
 			json_free(doc);
 			return not_json == JWT_PAYLOAD_JSON ? JWT_PAYLOAD_NOT_OBJECT : not_json;
 		case JSON_ERR_DUPLICATE:
-			return not_json == JWT_PAYLOAD_JSON ? JWT_PAYLOAD_JSON : JWT_TOKEN_DUPLICATE_NAME;
+			return not_json == JWT_PAYLOAD_JSON ? JWT_PAYLOAD_DUPLICATE_NAME : JWT_TOKEN_DUPLICATE_NAME;
 		case JSON_ERR_NOMEM:
 			return JWT_NOMEM;
 		default:

@@ -51,6 +51,7 @@ jwt_auth_raise(jwt_status status, jws_alg alg, const char *claim)
 					errdetail("%s", detail));
 			break;
 		case JWT_PAYLOAD_JSON:
+		case JWT_PAYLOAD_DUPLICATE_NAME:
 		case JWT_PAYLOAD_NOT_OBJECT:
 			ereport(ERROR,
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -152,7 +152,8 @@ static jwt_status
 build_header(jws_alg alg, const char *typ, const char *extra, size_t extra_len,
 			 char **out, size_t *out_len)
 {
-	static const char *reserved[] = {"alg", "crit", "b64"};
+	/* what the signer decides, and what would make the token something else */
+	static const char *reserved[] = {"alg", "crit", "b64", "enc", "zip"};
 	json_doc	doc = {0};
 	size_t		cap = 64 + (typ ? strlen(typ) : 0) + extra_len;
 	char	   *h;

@@ -252,9 +252,9 @@ jwt_key_check(const jwt_key *key, jws_alg alg, jwt_key_op op, bool allow_short)
 {
 	if (alg <= JWS_ALG_INVALID || alg >= JWS_ALG_COUNT)
 		return JWT_ALG_UNKNOWN;
+	/* an asymmetric key offered as an HMAC secret is the RS256-to-HS256 confusion */
 	if (key->type != family_key_type(jws_alg_family(alg)))
-		return key->type == JWT_KEY_OCT && looks_like_public_key(key->secret, key->secret_len) ?
-			JWT_KEY_IS_PUBLIC : JWT_KEY_TYPE_MISMATCH;
+		return jws_alg_family(alg) == JWS_FAMILY_HMAC ? JWT_KEY_IS_PUBLIC : JWT_KEY_TYPE_MISMATCH;
 	if (key->alg != JWS_ALG_INVALID && key->alg != alg)
 		return JWT_KEY_ALG_MISMATCH;
 	if ((key->ops & op) == 0)

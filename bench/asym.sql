@@ -1,5 +1,5 @@
--- Per-call cost of asymmetric signing and verification inside SQL, to set
--- beside `openssl speed` of the same primitive (bench/run prints both).
+-- Per-call cost of asymmetric signing and verification inside SQL, printed as
+-- alg|op|µs lines for bench/run, which sets them beside `openssl speed`.
 -- Same method as hs256.sql: varied inputs per row, baseline subtracted,
 -- median of 5 runs. Keys are made once by key_generate and passed as PEM.
 SET client_min_messages = warning;
@@ -45,5 +45,6 @@ SELECT alg, 'verify',
      - pg_temp.per_row_us(format($q$SELECT count(*) FILTER (WHERE token IS NOT NULL) FROM input WHERE alg = %L$q$, alg))
   FROM bench_key;
 
-\echo
-SELECT alg, op, round(us::numeric, 1) AS "µs per call" FROM cost ORDER BY alg, op;
+\pset format unaligned
+\pset tuples_only on
+SELECT alg, op, round(us::numeric, 1) FROM cost ORDER BY alg, op;

@@ -14,7 +14,7 @@ PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS = -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(if $(WERROR),-Werror)
 SHLIB_LINK = -lcrypto
 
-REGRESS = sign verify claims decode errors pgjwt vectors hostile
+REGRESS = sign verify claims decode errors pgjwt keystore vectors vectors_jose hostile
 REGRESS_OPTS = --load-extension=pgcrypto --load-extension=$(EXTENSION)
 
 PG_CONFIG ?= pg_config

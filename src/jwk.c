@@ -217,6 +217,7 @@ jwk_okp(const json_doc *doc, uint32_t obj, jwt_key **key)
 	size_t		len;
 	member		x,
 				d;
+	bool		has_private;
 	EVP_PKEY   *pkey = NULL;
 	jwt_status	st;
 
@@ -254,6 +255,7 @@ jwk_okp(const json_doc *doc, uint32_t obj, jwt_key **key)
 		else if ((pkey = EVP_PKEY_new_raw_public_key(type, NULL, x.bytes, x.len)) == NULL)
 			st = JWT_KEY_INVALID;
 	}
+	has_private = d.present;
 	free_member(&x);
 	free_member(&d);
 	ERR_clear_error();
@@ -262,7 +264,7 @@ jwk_okp(const json_doc *doc, uint32_t obj, jwt_key **key)
 		EVP_PKEY_free(pkey);
 		return st;
 	}
-	return jwt_key_from_pkey(pkey, d.present, key);
+	return jwt_key_from_pkey(pkey, has_private, key);
 }
 
 /* a JWK string member as a NUL-terminated copy, or NULL when absent */
@@ -354,9 +356,7 @@ from_object(const json_doc *doc, uint32_t obj, jwt_key **key)
 	{
 		/* the JWK binds its key to one algorithm, which must suit the key */
 		st = jws_alg_parse(alg, strlen(alg), &(*key)->alg);
-		if (st == JWT_ALG_UNKNOWN || st == JWT_ALG_NONE)
-			st = JWT_KEY_UNSUPPORTED;
-		else if (st == JWT_OK)
+		if (st == JWT_OK)
 		{
 			jwt_status	fits = jwt_key_check(*key, (*key)->alg, JWT_OP_VERIFY, true);
 
@@ -433,6 +433,9 @@ jwt_key_from_jwks(const char *json, size_t len, const char *kid, size_t kid_len,
 		st = JWT_KEY_INVALID;
 	else
 	{
+		unsigned	secret = 0,
+					public = 0;
+
 		e = keys + 1;
 		for (uint32_t i = 0; i < doc.toks[keys].size; i++, e = doc.toks[e].next)
 		{
@@ -443,6 +446,10 @@ jwt_key_from_jwks(const char *json, size_t len, const char *kid, size_t kid_len,
 				st = JWT_KEY_INVALID;
 				break;
 			}
+			if (json_find(&doc, e, "kty", &v) && json_string_eq(&doc, v, "oct", 3))
+				secret++;
+			else
+				public++;
 			if (kid == NULL ||
 				(json_find(&doc, e, "kid", &v) && json_string_eq(&doc, v, kid, kid_len)))
 			{
@@ -450,6 +457,9 @@ jwt_key_from_jwks(const char *json, size_t len, const char *kid, size_t kid_len,
 				matches++;
 			}
 		}
+		/* a set is public or secret: one that mixes them is a leak or a confusion */
+		if (st == JWT_OK && secret > 0 && public > 0)
+			st = JWT_KEY_INVALID;
 		if (st == JWT_OK && matches == 0)
 			st = kid ? JWT_TOKEN_KID_UNKNOWN : JWT_TOKEN_KID_MISSING;
 		else if (st == JWT_OK && matches > 1)

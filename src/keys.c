@@ -66,6 +66,18 @@ jwk_curve_name(const char *group)
 	return NULL;
 }
 
+/* OpenSSL's check of an RSA public key: n odd and of sane size, e odd and > 1 */
+static bool
+rsa_public_ok(EVP_PKEY *pkey)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+	bool		ok = ctx != NULL && EVP_PKEY_public_check(ctx) > 0;
+
+	EVP_PKEY_CTX_free(ctx);
+	ERR_clear_error();
+	return ok;
+}
+
 jwt_status
 jwt_key_from_pkey(void *pkey_arg, bool has_private, jwt_key **key)
 {
@@ -118,6 +130,13 @@ jwt_key_from_pkey(void *pkey_arg, bool has_private, jwt_key **key)
 		jwt_key_free(*key);
 		*key = NULL;
 		return JWT_KEY_UNSUPPORTED;
+	}
+	if (type == JWT_KEY_RSA && !rsa_public_ok(pkey))
+	{
+		/* e = 1 makes every padded digest its own signature */
+		jwt_key_free(*key);
+		*key = NULL;
+		return JWT_KEY_INVALID;
 	}
 	return JWT_OK;
 }

@@ -14,8 +14,11 @@ PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS = -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(if $(WERROR),-Werror)
 SHLIB_LINK = -lcrypto
 
-REGRESS = sign verify claims decode errors pgjwt keystore vectors vectors_jose hostile
+REGRESS = sign verify claims decode errors pgjwt algorithms keystore vectors vectors_jose hostile
 REGRESS_OPTS = --load-extension=pgcrypto --load-extension=$(EXTENSION)
+
+# Every object is rebuilt when a header changes (PGXS tracks no dependencies).
+$(OBJS): $(wildcard src/*.h)
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

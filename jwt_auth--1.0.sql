@@ -173,8 +173,9 @@ BEGIN
         RAISE EXCEPTION 'invalid kid' USING ERRCODE = 'invalid_parameter_value',
             DETAIL = 'A kid is 1 to 128 of the characters A-Z a-z 0-9 . _ ~ -.';
     END IF;
-    IF status IS NULL OR status NOT IN ('standby', 'active') THEN
-        RAISE EXCEPTION 'a new key is standby or active' USING ERRCODE = 'invalid_parameter_value';
+    IF status IS NULL OR status NOT IN ('standby', 'active', 'retired') THEN
+        RAISE EXCEPTION 'a new key is standby, active or retired' USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Import a key that should only verify (a public key of another issuer) as retired.';
     END IF;
     IF status = 'active' AND private_key IS NULL THEN
         RAISE EXCEPTION 'a key without its private part cannot be the active signing key'
@@ -203,6 +204,12 @@ RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_
 DECLARE
     m record;
 BEGIN
+    IF alg IS NULL THEN
+        RAISE EXCEPTION 'algorithm must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF status IS NULL OR status NOT IN ('standby', 'active') THEN
+        RAISE EXCEPTION 'a generated key is standby or active' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     m := jwt_auth._key_new(alg);
     RETURN jwt_auth._key_insert(
         coalesce(kid, pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', '')),
@@ -217,6 +224,12 @@ RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_
 DECLARE
     m record;
 BEGIN
+    IF key IS NULL THEN
+        RAISE EXCEPTION 'key must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF alg IS NULL THEN
+        RAISE EXCEPTION 'algorithm must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
     m := jwt_auth._key_parse(alg, key);
     RETURN jwt_auth._key_insert(
         coalesce(kid, pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', '')),
@@ -228,6 +241,12 @@ RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_
 DECLARE
     m record;
 BEGIN
+    IF key IS NULL THEN
+        RAISE EXCEPTION 'key must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF alg IS NULL THEN
+        RAISE EXCEPTION 'algorithm must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
     m := jwt_auth._key_parse(alg, key);
     RETURN jwt_auth._key_insert(
         coalesce(kid, pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', '')),
@@ -242,6 +261,9 @@ DECLARE
     m record;
     a text := coalesce(alg, key OPERATOR(pg_catalog.->>) 'alg');
 BEGIN
+    IF key IS NULL THEN
+        RAISE EXCEPTION 'key must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
     IF a IS NULL THEN
         RAISE EXCEPTION 'algorithm must not be null' USING ERRCODE = 'null_value_not_allowed',
             HINT = 'Pass alg, or import a JWK that names its alg.';

@@ -151,7 +151,7 @@ jwt_auth_key_arg(FunctionCallInfo fcinfo, int argno)
 	forget_key(cache);
 	cache->is_set = type == JSONBOID && jwt_jwk_is_set(bytes, len);
 	if (cache->is_set)
-		st = JWT_OK;
+		st = jwt_jwks_check(bytes, len);	/* the whole set, whatever the token */
 	else if (type == JSONBOID)
 		st = jwt_key_from_jwk(bytes, len, &cache->key);
 	else if (type == TEXTOID)
@@ -192,7 +192,7 @@ jwt_auth_key_from_set(FunctionCallInfo fcinfo, int argno, const jws_token *tok, 
 	st = jwt_key_from_jwks(cache->bytes, cache->len, kid, kid_len, &cache->key);
 	free(kid);
 	if (st != JWT_OK && !JWT_STATUS_IS_TOKEN(st))
-		jwt_auth_raise(st, JWS_ALG_INVALID, NULL);
+		jwt_auth_raise(st, JWS_ALG_INVALID, NULL);	/* e.g. two keys with that kid */
 	*key = cache->key;
 	return st;
 }

@@ -416,6 +416,52 @@ jwt_jwk_is_set(const char *json, size_t len)
 	return is_set;
 }
 
+/* keys a set may hold for other uses (encryption, other algorithms): skipped, not wrong */
+static bool
+meant_for_something_else(jwt_status st)
+{
+	return st == JWT_KEY_USE || st == JWT_KEY_UNSUPPORTED || st == JWT_ALG_UNKNOWN ||
+		st == JWT_ALG_NONE;
+}
+
+jwt_status
+jwt_jwks_check(const char *json, size_t len)
+{
+	json_doc	doc;
+	jwt_status	st = parse(json, len, &doc);
+	uint32_t	keys = 0,
+				e;
+	unsigned	secret = 0,
+				public = 0;
+
+	if (st != JWT_OK)
+		return st;
+	if (!json_find(&doc, 0, "keys", &keys) || doc.toks[keys].type != JSON_ARRAY)
+		st = JWT_KEY_INVALID;
+	e = keys + 1;
+	for (uint32_t i = 0; st == JWT_OK && i < doc.toks[keys].size; i++, e = doc.toks[e].next)
+	{
+		jwt_key    *key;
+		jwt_status	one = from_object(&doc, e, &key);
+
+		if (one == JWT_OK)
+		{
+			if (key->type == JWT_KEY_OCT)
+				secret++;
+			else
+				public++;
+			jwt_key_free(key);
+		}
+		else if (!meant_for_something_else(one))
+			st = one == JWT_NOMEM ? JWT_NOMEM : JWT_KEY_INVALID;
+	}
+	/* a set is public or secret: one that mixes them is a leak or a confusion */
+	if (st == JWT_OK && secret > 0 && public > 0)
+		st = JWT_KEY_INVALID;
+	json_free(&doc);
+	return st;
+}
+
 jwt_status
 jwt_key_from_jwks(const char *json, size_t len, const char *kid, size_t kid_len, jwt_key **key)
 {
@@ -433,9 +479,6 @@ jwt_key_from_jwks(const char *json, size_t len, const char *kid, size_t kid_len,
 		st = JWT_KEY_INVALID;
 	else
 	{
-		unsigned	secret = 0,
-					public = 0;
-
 		e = keys + 1;
 		for (uint32_t i = 0; i < doc.toks[keys].size; i++, e = doc.toks[e].next)
 		{
@@ -446,10 +489,6 @@ jwt_key_from_jwks(const char *json, size_t len, const char *kid, size_t kid_len,
 				st = JWT_KEY_INVALID;
 				break;
 			}
-			if (json_find(&doc, e, "kty", &v) && json_string_eq(&doc, v, "oct", 3))
-				secret++;
-			else
-				public++;
 			if (kid == NULL ||
 				(json_find(&doc, e, "kid", &v) && json_string_eq(&doc, v, kid, kid_len)))
 			{
@@ -457,15 +496,16 @@ jwt_key_from_jwks(const char *json, size_t len, const char *kid, size_t kid_len,
 				matches++;
 			}
 		}
-		/* a set is public or secret: one that mixes them is a leak or a confusion */
-		if (st == JWT_OK && secret > 0 && public > 0)
-			st = JWT_KEY_INVALID;
 		if (st == JWT_OK && matches == 0)
 			st = kid ? JWT_TOKEN_KID_UNKNOWN : JWT_TOKEN_KID_MISSING;
 		else if (st == JWT_OK && matches > 1)
 			st = kid ? JWT_KEY_INVALID : JWT_TOKEN_KID_MISSING;
 		if (st == JWT_OK)
+		{
 			st = from_object(&doc, found, key);
+			if (meant_for_something_else(st))
+				st = JWT_TOKEN_KEY_UNSUITABLE;
+		}
 	}
 	json_free(&doc);
 	return st;

@@ -102,7 +102,7 @@ jws_kid(const jws_token *tok, char **kid, size_t *kid_len)
 	if (!json_find(h, 0, "kid", &v))
 		return JWT_OK;
 	if (h->toks[v].type != JSON_STRING)
-		return JWT_TOKEN_HEADER_JSON;
+		return JWT_TOKEN_KID_TYPE;
 	if ((*kid = malloc(h->toks[v].len + 1)) == NULL)
 		return JWT_NOMEM;
 	*kid_len = json_string_decode(h, v, *kid);

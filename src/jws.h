@@ -42,7 +42,7 @@ extern jwt_status jws_check_header(const jws_token *tok, jws_alg alg);
 
 /*
  * The header's kid as a malloc'd NUL-terminated string (*kid NULL when the
- * header has none); JWT_TOKEN_HEADER_JSON when kid is not a string.
+ * header has none); JWT_TOKEN_KID_TYPE when kid is not a string.
  */
 extern jwt_status jws_kid(const jws_token *tok, char **kid, size_t *kid_len);
 

@@ -74,6 +74,13 @@ extern jwt_status jwt_key_from_jwks(const char *json, size_t len,
 /* is this JSON text a JWK set rather than a single JWK? (jwk.c) */
 extern bool jwt_jwk_is_set(const char *json, size_t len);
 
+/*
+ * Is every key of a JWK set well formed (keys meant for other uses, such as
+ * encryption, are allowed), and does the set not mix secret and public
+ * keys? (jwk.c)
+ */
+extern jwt_status jwt_jwks_check(const char *json, size_t len);
+
 /* a new random key for alg: HS keys of the hash length, RSA 2048, EC/OKP on their curve */
 extern jwt_status jwt_key_generate(jws_alg alg, jwt_key **key);
 

@@ -26,6 +26,7 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
 #include <openssl/crypto.h>
@@ -137,6 +138,7 @@ load_cache(void)
 	int			saved_context;
 	HeapTuple	rel;
 	Oid			owner;
+	SPIPlanPtr	plan;
 
 	if (!OidIsValid(relid))
 		elog(ERROR, "jwt_auth: table jwt_auth.keys is missing");
@@ -160,8 +162,16 @@ load_cache(void)
 	{
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "jwt_auth: SPI_connect failed");
-		if (SPI_execute("SELECT kid, alg, status, private_key, public_jwk FROM jwt_auth.keys",
-						true, 0) != SPI_OK_SELECT)
+		/*
+		 * The latest snapshot, not the statement's or the transaction's: the
+		 * invalidation that sent us here may come from a commit that an older
+		 * snapshot cannot see, and a stale cache would outlive it.
+		 */
+		plan = SPI_prepare("SELECT kid, alg, status, private_key, public_jwk FROM jwt_auth.keys",
+						   0, NULL);
+		if (plan == NULL ||
+			SPI_execute_snapshot(plan, NULL, NULL, GetLatestSnapshot(), InvalidSnapshot,
+								 true, false, 0) != SPI_OK_SELECT)
 			elog(ERROR, "jwt_auth: reading jwt_auth.keys failed");
 		cache = MemoryContextAllocZero(cache_context,
 									   sizeof(stored_key) * Max(SPI_processed, 1));

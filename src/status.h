@@ -37,6 +37,8 @@ typedef enum jwt_status
 	JWT_TOKEN_KID_MISSING,
 	JWT_TOKEN_KEY_REVOKED,
 	JWT_TOKEN_KEY_INACTIVE,
+	JWT_TOKEN_KEY_UNSUITABLE,
+	JWT_TOKEN_KID_TYPE,
 
 	/* the caller's arguments are bad: SQLSTATE 22023 */
 	JWT_ALG_UNKNOWN,
@@ -66,7 +68,7 @@ typedef enum jwt_status
 } jwt_status;
 
 /* true for the codes that mean "this token is not acceptable" */
-#define JWT_STATUS_IS_TOKEN(s) ((s) >= JWT_TOKEN_NULL && (s) <= JWT_TOKEN_KEY_INACTIVE)
+#define JWT_STATUS_IS_TOKEN(s) ((s) >= JWT_TOKEN_NULL && (s) <= JWT_TOKEN_KID_TYPE)
 
 /* a short reason in words, lower case, no period: safe to show a user */
 extern const char *jwt_status_detail(jwt_status status);

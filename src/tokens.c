@@ -131,6 +131,7 @@ static jwt_status
 verify(FunctionCallInfo fcinfo, char **payload, size_t *payload_len)
 {
 	bool		stored = PG_NARGS() == 1;
+	bool		picked = stored;	/* the token chooses its key */
 	jws_alg		alg = JWS_ALG_INVALID;
 	jwt_key    *key = NULL;
 	text	   *token;
@@ -144,6 +145,8 @@ verify(FunctionCallInfo fcinfo, char **payload, size_t *payload_len)
 		alg = jwt_auth_alg_arg(fcinfo, 2);
 		if ((key = jwt_auth_key_arg(fcinfo, 1)) != NULL)
 			jwt_auth_check(jwt_key_check(key, alg, JWT_OP_VERIFY, false), alg);
+		else
+			picked = true;		/* a JWK set: the token's kid picks the key */
 	}
 	if (PG_ARGISNULL(0))
 		return JWT_TOKEN_NULL;
@@ -165,7 +168,13 @@ verify(FunctionCallInfo fcinfo, char **payload, size_t *payload_len)
 	else if (st == JWT_OK && key == NULL)
 		st = jwt_auth_key_from_set(fcinfo, 1, &tok, &key);
 	if (st == JWT_OK)
+	{
 		st = jws_verify_parsed(&tok, raw, key, alg, false);
+		/* a key the token picked (by kid) that cannot serve is the token's fault */
+		if (picked && st != JWT_OK && !JWT_STATUS_IS_TOKEN(st) && st != JWT_NOMEM &&
+			st != JWT_CRYPTO)
+			st = JWT_TOKEN_KEY_UNSUITABLE;
+	}
 	if (st == JWT_OK)
 	{
 		*payload = palloc(tok.payload_len + 1);

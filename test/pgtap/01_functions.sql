@@ -1,23 +1,32 @@
 -- The SQL surface of jwt_auth, from the catalog: every function with its
--- exact signature, return type, volatility, strictness, language and
--- security, and nothing in the schema that is not on the list.
+-- exact signature, return type, volatility, strictness, parallel safety,
+-- language and security; the key store's table with its columns,
+-- constraints, trigger and dump registration; and nothing in the schema
+-- that is not on the list.
 BEGIN;
-SELECT plan(180);
+SELECT plan(377);
 
 -- The contract, one row per function. volatility: verification reads the
 -- clock (STABLE), signing is VOLATILE, pure transforms are IMMUTABLE.
 -- strict: jwt_verify, jwt_valid and pgjwt's verify are called on NULL input
--- (a NULL token is an invalid token, never a NULL answer); all others are
--- STRICT.
+-- (a NULL token is an invalid token, never a NULL answer); so are the key
+-- store's plpgsql functions, which check their arguments themselves.
+-- parallel: 's' for everything that only computes or reads; 'u' for what
+-- writes jwt_auth.keys and the internal helpers only those call.
+-- definer: the key store's writers and jwks() run as the owner (the table
+-- is the owner's alone); every other function runs as its caller.
 CREATE TEMP TABLE expected_function (
     name       name     NOT NULL,
     args       name[]   NOT NULL,
     returns    text     NOT NULL,
     volatility text     NOT NULL,
     strict     boolean  NOT NULL,
+    lang       name     NOT NULL DEFAULT 'c',
+    parallel   "char"   NOT NULL DEFAULT 's',
+    definer    boolean  NOT NULL DEFAULT false,
     PRIMARY KEY (name, args)
 );
-INSERT INTO expected_function VALUES
+INSERT INTO expected_function (name, args, returns, volatility, strict) VALUES
     ('jwt_sign',   '{jsonb,text,text,jsonb}',  'text', 'VOLATILE', true),
     ('jwt_sign',   '{jsonb,bytea,text,jsonb}', 'text', 'VOLATILE', true),
     ('jwt_sign',   '{jsonb,jsonb,text,jsonb}', 'text', 'VOLATILE', true),
@@ -46,28 +55,49 @@ INSERT INTO expected_function VALUES
     ('sign',       '{json,text,text}', 'text', 'IMMUTABLE', true),
     ('verify',     '{text,text,text}', 'setof record', 'STABLE', false),
     ('url_encode', '{bytea}', 'text',  'IMMUTABLE', true),
-    ('url_decode', '{text}',  'bytea', 'IMMUTABLE', true);
+    ('url_decode', '{text}',  'bytea', 'IMMUTABLE', true),
+    -- tokens with the stored keys: C, reading the table through the key cache
+    ('jwt_sign',   '{jsonb}', 'text', 'VOLATILE', true),
+    ('jwt_sign',   '{json}',  'text', 'VOLATILE', true),
+    ('jwt_sign',   '{text}',  'text', 'VOLATILE', true),
+    ('jwt_verify', '{text}',  'jsonb',   'STABLE', false),
+    ('jwt_valid',  '{text}',  'boolean', 'STABLE', false);
+INSERT INTO expected_function (name, args, returns, volatility, strict, lang, parallel, definer) VALUES
+    -- the key store
+    ('key_generate',   '{text,text,text}',       'text', 'VOLATILE', false, 'plpgsql', 'u', true),
+    ('key_import',     '{text,text,text,text}',  'text', 'VOLATILE', false, 'plpgsql', 'u', true),
+    ('key_import',     '{bytea,text,text,text}', 'text', 'VOLATILE', false, 'plpgsql', 'u', true),
+    ('key_import',     '{jsonb,text,text,text}', 'text', 'VOLATILE', false, 'plpgsql', 'u', true),
+    ('key_set_status', '{text,text}',            'void', 'VOLATILE', false, 'plpgsql', 'u', true),
+    ('jwks',           '{}',                     'jsonb', 'STABLE',  false, 'sql',     's', true),
+    -- its internals
+    ('_keys_changed',  '{}',                     'trigger', 'VOLATILE', false, 'c',    'u', false),
+    ('_key_new',       '{text}',                 'record',  'VOLATILE', true,  'c',    'u', false),
+    ('_key_parse',     '{text,text}',            'record',  'IMMUTABLE', true, 'c',    'u', false),
+    ('_key_parse',     '{text,bytea}',           'record',  'IMMUTABLE', true, 'c',    'u', false),
+    ('_key_parse',     '{text,jsonb}',           'record',  'IMMUTABLE', true, 'c',    'u', false),
+    ('_key_insert',    '{text,text,text,bytea,jsonb}', 'text', 'VOLATILE', false, 'plpgsql', 'u', true);
 
--- the list above has the 28 functions of the SQL surface
-SELECT is((SELECT count(*) FROM expected_function)::int, 28,
-    'the expected SQL surface lists 28 functions');
+-- the list above has the 45 functions of the SQL surface
+SELECT is((SELECT count(*) FROM expected_function)::int, 45,
+    'the expected SQL surface lists 45 functions');
 
--- every function exists with its exact argument types (28 tests)
+-- every function exists with its exact argument types (45 tests)
 SELECT has_function('jwt_auth', name, args,
         format('function jwt_auth.%s(%s) exists', name, array_to_string(args, ', ')))
   FROM expected_function ORDER BY name, args;
 
--- every function returns its contract type (28 tests)
+-- every function returns its contract type (45 tests)
 SELECT function_returns('jwt_auth', name, args, returns,
         format('jwt_auth.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
   FROM expected_function ORDER BY name, args;
 
--- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (28 tests)
+-- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (45 tests)
 SELECT volatility_is('jwt_auth', name, args, volatility,
         format('jwt_auth.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
   FROM expected_function ORDER BY name, args;
 
--- strictness: NULL input gives NULL except where a NULL token must be judged (28 tests)
+-- strictness: NULL input gives NULL except where a NULL must be judged (45 tests)
 SELECT CASE WHEN strict
         THEN is_strict('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -76,15 +106,45 @@ SELECT CASE WHEN strict
        END
   FROM expected_function ORDER BY name, args;
 
--- every function is written in C (28 tests)
-SELECT function_lang_is('jwt_auth', name, args, 'c',
-        format('jwt_auth.%s(%s) is written in C', name, array_to_string(args, ', ')))
+-- the language: C, except the key store's SQL and plpgsql wrappers (45 tests)
+SELECT function_lang_is('jwt_auth', name, args, lang,
+        format('jwt_auth.%s(%s) is written in %s', name, array_to_string(args, ', '), lang))
   FROM expected_function ORDER BY name, args;
 
--- no function runs with its owner's rights (28 tests)
-SELECT isnt_definer('jwt_auth', name, args,
-        format('jwt_auth.%s(%s) is not SECURITY DEFINER', name, array_to_string(args, ', ')))
+-- exactly the key store's writers and jwks() run with their owner's rights (45 tests)
+SELECT CASE WHEN definer
+        THEN is_definer('jwt_auth', name, args,
+            format('jwt_auth.%s(%s) is SECURITY DEFINER', name, array_to_string(args, ', ')))
+        ELSE isnt_definer('jwt_auth', name, args,
+            format('jwt_auth.%s(%s) is not SECURITY DEFINER', name, array_to_string(args, ', ')))
+       END
   FROM expected_function ORDER BY name, args;
+
+-- parallel safety: safe where nothing is written (45 tests)
+SELECT is(p.proparallel, e.parallel,
+        format('jwt_auth.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
+               CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
+  FROM expected_function e
+  JOIN pg_catalog.pg_proc p
+    ON p.pronamespace = 'jwt_auth'::regnamespace AND p.proname = e.name
+   AND pg_catalog.oidvectortypes(p.proargtypes) = array_to_string(e.args, ', ')
+ ORDER BY e.name, e.args;
+
+-- every SECURITY DEFINER function pins its search_path to pg_catalog, pg_temp (7 tests)
+SELECT is(p.proconfig, ARRAY['search_path=pg_catalog, pg_temp'],
+        format('SECURITY DEFINER jwt_auth.%s(%s) pins search_path = pg_catalog, pg_temp',
+               e.name, array_to_string(e.args, ', ')))
+  FROM expected_function e
+  JOIN pg_catalog.pg_proc p
+    ON p.pronamespace = 'jwt_auth'::regnamespace AND p.proname = e.name
+   AND pg_catalog.oidvectortypes(p.proargtypes) = array_to_string(e.args, ', ')
+ WHERE e.definer
+ ORDER BY e.name, e.args;
+SELECT is_empty(
+    $$SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
+       WHERE p.pronamespace = 'jwt_auth'::regnamespace AND p.prosecdef
+         AND NOT coalesce(p.proconfig @> ARRAY['search_path=pg_catalog, pg_temp'], false)$$,
+    'no SECURITY DEFINER function in jwt_auth runs with the caller''s search_path');
 
 -- the schema holds exactly the expected functions: nothing extra, nothing missing
 SELECT set_eq(
@@ -99,12 +159,6 @@ SELECT is_empty(
     $$SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
        WHERE p.pronamespace = 'jwt_auth'::regnamespace AND p.prokind <> 'f'$$,
     'schema jwt_auth has no procedure, aggregate or window function');
-
--- token functions read no table: all PARALLEL SAFE
-SELECT is_empty(
-    $$SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
-       WHERE p.pronamespace = 'jwt_auth'::regnamespace AND p.proparallel <> 's'$$,
-    'every function in jwt_auth is PARALLEL SAFE');
 
 -- every function is documented with COMMENT ON
 SELECT is_empty(
@@ -143,6 +197,120 @@ SELECT is(
       WHERE oid = 'jwt_auth.verify(text,text,text)'::regprocedure),
     1::real,
     'verify is planned as returning one row');
+
+------------------------------------------------------------------------
+-- The key store's functions: argument names and defaults as documented
+------------------------------------------------------------------------
+
+SELECT is(pg_catalog.pg_get_function_arguments('jwt_auth.key_generate(text,text,text)'::regprocedure),
+    $$alg text DEFAULT 'HS256'::text, kid text DEFAULT NULL::text, status text DEFAULT 'active'::text$$,
+    'key_generate(alg DEFAULT ''HS256'', kid DEFAULT NULL, status DEFAULT ''active'')');
+SELECT is(pg_catalog.pg_get_function_arguments('jwt_auth.key_import(text,text,text,text)'::regprocedure),
+    $$key text, alg text, kid text DEFAULT NULL::text, status text DEFAULT 'standby'::text$$,
+    'key_import(key text, alg, kid DEFAULT NULL, status DEFAULT ''standby'')');
+SELECT is(pg_catalog.pg_get_function_arguments('jwt_auth.key_import(bytea,text,text,text)'::regprocedure),
+    $$key bytea, alg text, kid text DEFAULT NULL::text, status text DEFAULT 'standby'::text$$,
+    'key_import(key bytea, alg, kid DEFAULT NULL, status DEFAULT ''standby'')');
+SELECT is(pg_catalog.pg_get_function_arguments('jwt_auth.key_import(jsonb,text,text,text)'::regprocedure),
+    $$key jsonb, alg text DEFAULT NULL::text, kid text DEFAULT NULL::text, status text DEFAULT 'standby'::text$$,
+    'key_import(key jsonb, alg DEFAULT NULL (the JWK''s), kid DEFAULT NULL (the JWK''s), status DEFAULT ''standby'')');
+SELECT is(pg_catalog.pg_get_function_arguments('jwt_auth.key_set_status(text,text)'::regprocedure),
+    'kid text, status text',
+    'key_set_status(kid, status)');
+SELECT is(pg_catalog.pg_get_function_arguments('jwt_auth.jwt_sign(jsonb)'::regprocedure),
+    'payload jsonb', 'jwt_sign(payload jsonb) signs with the stored key');
+SELECT is(pg_catalog.pg_get_function_arguments('jwt_auth.jwt_verify(text)'::regprocedure),
+    'token text', 'jwt_verify(token) verifies with the stored keys');
+-- the internal key material functions return (private_key bytea, public_jwk jsonb)
+SELECT is(pg_catalog.pg_get_function_result('jwt_auth._key_new(text)'::regprocedure),
+    'record', '_key_new returns a record');
+SELECT is(
+    (SELECT array_to_string(p.proargnames, ',') || ' / ' || array_to_string(p.proargmodes, ',')
+       FROM pg_catalog.pg_proc p WHERE p.oid = 'jwt_auth._key_new(text)'::regprocedure),
+    'alg,private_key,public_jwk / i,o,o',
+    '_key_new(alg) has OUT private_key, public_jwk');
+SELECT is(
+    (SELECT array_to_string(array_agg(DISTINCT array_to_string(p.proargnames, ',') || ' / ' ||
+                                              array_to_string(p.proargmodes, ',')), '; ')
+       FROM pg_catalog.pg_proc p
+      WHERE p.pronamespace = 'jwt_auth'::regnamespace AND p.proname = '_key_parse'),
+    'alg,key,private_key,public_jwk / i,i,o,o',
+    'each _key_parse(alg, key) has OUT private_key, public_jwk');
+
+------------------------------------------------------------------------
+-- The table jwt_auth.keys
+------------------------------------------------------------------------
+
+SELECT has_table('jwt_auth', 'keys', 'table jwt_auth.keys exists');
+SELECT columns_are('jwt_auth', 'keys',
+    ARRAY['kid', 'alg', 'status', 'private_key', 'public_jwk', 'created_at', 'status_changed_at'],
+    'jwt_auth.keys has exactly the documented columns');
+SELECT col_type_is('jwt_auth', 'keys', 'kid', 'text', 'keys.kid is text');
+SELECT col_type_is('jwt_auth', 'keys', 'alg', 'text', 'keys.alg is text');
+SELECT col_type_is('jwt_auth', 'keys', 'status', 'text', 'keys.status is text');
+SELECT col_type_is('jwt_auth', 'keys', 'private_key', 'bytea', 'keys.private_key is bytea');
+SELECT col_type_is('jwt_auth', 'keys', 'public_jwk', 'jsonb', 'keys.public_jwk is jsonb');
+SELECT col_type_is('jwt_auth', 'keys', 'created_at', 'timestamp with time zone', 'keys.created_at is timestamptz');
+SELECT col_type_is('jwt_auth', 'keys', 'status_changed_at', 'timestamp with time zone', 'keys.status_changed_at is timestamptz');
+SELECT col_is_pk('jwt_auth', 'keys', 'kid', 'the kid is the primary key');
+SELECT col_not_null('jwt_auth', 'keys', 'alg', 'keys.alg is NOT NULL');
+SELECT col_not_null('jwt_auth', 'keys', 'status', 'keys.status is NOT NULL');
+SELECT col_is_null('jwt_auth', 'keys', 'private_key', 'keys.private_key may be NULL (a key that only verifies)');
+SELECT col_is_null('jwt_auth', 'keys', 'public_jwk', 'keys.public_jwk may be NULL (an HMAC key)');
+SELECT col_not_null('jwt_auth', 'keys', 'created_at', 'keys.created_at is NOT NULL');
+SELECT col_has_default('jwt_auth', 'keys', 'created_at', 'keys.created_at has a default');
+SELECT col_has_default('jwt_auth', 'keys', 'status_changed_at', 'keys.status_changed_at has a default');
+SELECT col_has_check('jwt_auth', 'keys', 'status', 'keys.status is checked');
+SELECT has_index('jwt_auth', 'keys', 'keys_one_active', 'index keys_one_active exists');
+SELECT index_is_unique('jwt_auth', 'keys', 'keys_one_active', 'keys_one_active is unique: one active key at most');
+SELECT is(
+    (SELECT pg_catalog.pg_get_expr(i.indpred, i.indrelid) FROM pg_catalog.pg_index i
+      WHERE i.indexrelid = 'jwt_auth.keys_one_active'::regclass),
+    '(status = ''active''::text)',
+    'keys_one_active covers the active keys only');
+SELECT has_trigger('jwt_auth', 'keys', 'keys_changed', 'trigger keys_changed exists');
+SELECT trigger_is('jwt_auth', 'keys', 'keys_changed', 'jwt_auth', '_keys_changed',
+    'keys_changed calls jwt_auth._keys_changed()');
+SELECT is(
+    (SELECT pg_catalog.pg_get_triggerdef(t.oid) FROM pg_catalog.pg_trigger t
+      WHERE t.tgrelid = 'jwt_auth.keys'::regclass AND t.tgname = 'keys_changed'),
+    'CREATE TRIGGER keys_changed AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON jwt_auth.keys FOR EACH STATEMENT EXECUTE FUNCTION jwt_auth._keys_changed()',
+    'keys_changed fires after every kind of change, TRUNCATE included, once per statement');
+SELECT isnt(pg_catalog.obj_description('jwt_auth.keys'::regclass, 'pg_class'), NULL,
+    'jwt_auth.keys has a comment');
+SELECT ok(
+    EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+             WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = 'jwt_auth.keys'::regclass
+               AND d.deptype = 'e'
+               AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'jwt_auth')),
+    'jwt_auth.keys is a member of the extension');
+SELECT ok(
+    (SELECT 'jwt_auth.keys'::regclass = ANY (extconfig) FROM pg_catalog.pg_extension WHERE extname = 'jwt_auth'),
+    'jwt_auth.keys is registered with pg_extension_config_dump (pg_dump keeps the keys)');
+SELECT is(
+    (SELECT extcondition[array_position(extconfig, 'jwt_auth.keys'::regclass)]
+       FROM pg_catalog.pg_extension WHERE extname = 'jwt_auth'),
+    '',
+    'pg_dump keeps every row of jwt_auth.keys (no filter condition)');
+SELECT is(
+    (SELECT relrowsecurity OR relforcerowsecurity FROM pg_catalog.pg_class WHERE oid = 'jwt_auth.keys'::regclass),
+    false,
+    'jwt_auth.keys needs no row security: no role but the owner has any privilege on it');
+
+-- the table's constraints hold even against the owner's own statements
+SELECT throws_ok(
+    $$INSERT INTO jwt_auth.keys (kid, alg, status, private_key) VALUES ('pgtap-1', 'HS256', 'deleted', '\x00')$$,
+    '23514', NULL, 'a status outside the lifecycle is refused by the table');
+SELECT throws_ok(
+    $$INSERT INTO jwt_auth.keys (kid, alg, status) VALUES ('pgtap-1', 'HS256', 'standby')$$,
+    '23514', NULL, 'a key with neither private nor public material is refused by the table');
+SELECT throws_ok(
+    $$INSERT INTO jwt_auth.keys (kid, alg, status, public_jwk) VALUES ('pgtap-1', 'ES256', 'active', '{}')$$,
+    '23514', NULL, 'an active key without its private part is refused by the table');
+SELECT throws_ok(
+    $$INSERT INTO jwt_auth.keys (kid, alg, status, private_key)
+      VALUES ('pgtap-1', 'HS256', 'active', '\x00'), ('pgtap-2', 'HS256', 'active', '\x01')$$,
+    '23505', NULL, 'two active keys are refused by the table');
 
 -- the extension itself: schema jwt_auth, not relocatable, needs pgcrypto
 SELECT results_eq(

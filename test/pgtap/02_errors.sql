@@ -300,13 +300,13 @@ SELECT throws_ok($$SELECT jwt_auth.jwt_verify(pg_temp.tok('good'), '{"kty":"RSA"
 SELECT throws_ok($$SELECT jwt_auth.jwt_verify(pg_temp.tok('good'), 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7VJTUt9Us8cKjMzEfYyji user@host')$$,
     '22023', 'invalid key', 'an OpenSSH public key is refused as an HMAC secret');
 SELECT is(pg_temp.error_detail($$SELECT jwt_auth.jwt_sign('{}', E'-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo\n-----END PUBLIC KEY-----\n')$$),
-    'HMAC key looks like a public key', 'errdetail for a PEM key says it looks like a public key');
+    'key is malformed or of an unsupported form', 'errdetail for a truncated PEM key says it is malformed');
 SELECT throws_ok($$SELECT jwt_auth.jwt_sign('{}', '{"kty":"RSA","n":"u1SU1LfVLPHCozMxH2Mo","e":"AQAB"}'::jsonb)$$,
-    '22023', 'invalid key', 'a JWK of kty RSA is refused (not supported yet)');
+    '22023', 'invalid key', 'an RSA JWK with a 120-bit modulus is refused');
 SELECT throws_ok($$SELECT jwt_auth.jwt_verify(pg_temp.tok('good'), '{"kty":"RSA","n":"u1SU1LfVLPHCozMxH2Mo","e":"AQAB"}'::jsonb)$$,
-    '22023', 'invalid key', 'jwt_verify refuses a JWK of kty RSA (not supported yet)');
+    '22023', 'invalid key', 'jwt_verify refuses an RSA JWK with a 120-bit modulus');
 SELECT is(pg_temp.error_detail($$SELECT jwt_auth.jwt_sign('{}', '{"kty":"RSA","n":"u1SU1LfVLPHCozMxH2Mo","e":"AQAB"}'::jsonb)$$),
-    'key type is not supported', 'errdetail for an RSA JWK says the key type is not supported');
+    'key is malformed or of an unsupported form', 'errdetail for an RSA JWK that OpenSSL''s public-key check refuses says it is malformed');
 SELECT throws_ok(format($$SELECT jwt_auth.jwt_sign('{}', %L::jsonb)$$,
         jsonb_build_object('kty', 'oct', 'use', 'enc',
             'k', jwt_auth.base64url_encode(convert_to(pg_temp.secret(32), 'UTF8')))),

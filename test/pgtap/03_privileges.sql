@@ -1,11 +1,14 @@
 -- Privileges: PUBLIC may use schema jwt_auth and execute exactly the
--- functions the install script grants; no function runs as its owner; the
+-- functions the install script grants; only the key store's writers and
+-- jwks() run as their owner; the key store's table is the owner's alone,
+-- yet any role verifies with the stored keys and reads the JWK set; the
 -- jwt_auth.* settings that decide what a token must carry (leeway, issuer,
 -- audience) are set by superusers only.
 BEGIN;
-SELECT plan(70);
+SELECT plan(124);
 
 CREATE ROLE jwt_auth_test_nobody NOLOGIN;
+CREATE ROLE jwt_auth_test_issuer NOLOGIN;
 
 -- what jwt_auth--1.0.sql grants to PUBLIC: every function of the surface
 CREATE TEMP TABLE granted_function (signature regprocedure PRIMARY KEY);
@@ -28,7 +31,23 @@ INSERT INTO granted_function VALUES
     ('jwt_auth.jws_verify(text, jsonb, text)'),
     ('jwt_auth.base64url_encode(bytea)'), ('jwt_auth.base64url_decode(text)'),
     ('jwt_auth.sign(json, text, text)'), ('jwt_auth.verify(text, text, text)'),
-    ('jwt_auth.url_encode(bytea)'), ('jwt_auth.url_decode(text)');
+    ('jwt_auth.url_encode(bytea)'), ('jwt_auth.url_decode(text)'),
+    -- with the stored keys: verification and the public JWK set only
+    ('jwt_auth.jwt_verify(text)'), ('jwt_auth.jwt_valid(text)'), ('jwt_auth.jwks()');
+
+-- what PUBLIC must not execute: signing with the stored keys (it mints
+-- identities), managing keys, and the key store's internals
+CREATE TEMP TABLE withheld_function (signature regprocedure PRIMARY KEY);
+INSERT INTO withheld_function VALUES
+    ('jwt_auth.jwt_sign(jsonb)'), ('jwt_auth.jwt_sign(json)'), ('jwt_auth.jwt_sign(text)'),
+    ('jwt_auth.key_generate(text, text, text)'),
+    ('jwt_auth.key_import(text, text, text, text)'), ('jwt_auth.key_import(bytea, text, text, text)'),
+    ('jwt_auth.key_import(jsonb, text, text, text)'),
+    ('jwt_auth.key_set_status(text, text)'),
+    ('jwt_auth._keys_changed()'), ('jwt_auth._key_new(text)'),
+    ('jwt_auth._key_parse(text, text)'), ('jwt_auth._key_parse(text, bytea)'),
+    ('jwt_auth._key_parse(text, jsonb)'),
+    ('jwt_auth._key_insert(text, text, text, bytea, jsonb)');
 
 -- a catch-all for statements run as the unprivileged role: the SQLSTATE, or 'ok'
 CREATE FUNCTION pg_temp.sqlstate_of(query text) RETURNS text LANGUAGE plpgsql AS $$
@@ -65,7 +84,7 @@ SELECT schema_privs_are('jwt_auth', 'public', ARRAY['USAGE'],
 SELECT schema_privs_are('jwt_auth', 'jwt_auth_test_nobody', ARRAY['USAGE'],
     'an ordinary role has USAGE on schema jwt_auth, and not CREATE');
 
--- PUBLIC may execute each granted function (28 tests)
+-- PUBLIC may execute each granted function (31 tests)
 SELECT function_privs_are('jwt_auth', p.proname, string_to_array(pg_catalog.oidvectortypes(p.proargtypes), ', ')::name[],
         'public', ARRAY['EXECUTE'],
         format('PUBLIC may execute %s', g.signature))
@@ -79,6 +98,16 @@ SELECT is_empty(
          AND has_function_privilege('public', p.oid, 'EXECUTE')
          AND p.oid NOT IN (SELECT signature FROM granted_function)$$,
     'PUBLIC may execute no function of jwt_auth beyond the granted ones');
+
+-- PUBLIC may not execute any of the withheld functions (14 tests)
+SELECT function_privs_are('jwt_auth', p.proname, coalesce(string_to_array(nullif(pg_catalog.oidvectortypes(p.proargtypes), ''), ', ')::name[], '{}'),
+        'public', ARRAY[]::text[],
+        format('PUBLIC may not execute %s', w.signature))
+  FROM withheld_function w JOIN pg_catalog.pg_proc p ON p.oid = w.signature
+ ORDER BY w.signature::text;
+SELECT is((SELECT count(*) FROM pg_catalog.pg_proc p WHERE p.pronamespace = 'jwt_auth'::regnamespace)::int,
+          (SELECT count(*) FROM granted_function)::int + (SELECT count(*) FROM withheld_function)::int,
+    'every jwt_auth function is either granted to PUBLIC or withheld, as listed here');
 
 -- the grants are PUBLIC's and the owner's only: no other role was given anything
 SELECT is_empty(
@@ -104,11 +133,20 @@ SELECT ok(has_function_privilege('jwt_auth_test_nobody', 'jwt_auth.jwt_sign(json
 SELECT ok(has_function_privilege('jwt_auth_test_nobody', 'jwt_auth.verify(text, text, text)', 'EXECUTE'),
     'an ordinary role may execute pgjwt verify');
 
--- no function runs with its owner's rights
-SELECT is_empty(
+-- only the key store's writers and jwks() run with their owner's rights
+SELECT set_eq(
     $$SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
        WHERE p.pronamespace = 'jwt_auth'::regnamespace AND p.prosecdef$$,
-    'no jwt_auth function is SECURITY DEFINER');
+    $$VALUES ('jwt_auth.key_generate(text, text, text)'::regprocedure),
+             ('jwt_auth.key_import(text, text, text, text)'), ('jwt_auth.key_import(bytea, text, text, text)'),
+             ('jwt_auth.key_import(jsonb, text, text, text)'), ('jwt_auth.key_set_status(text, text)'),
+             ('jwt_auth.jwks()'), ('jwt_auth._key_insert(text, text, text, bytea, jsonb)')$$,
+    'exactly key_generate, key_import, key_set_status, jwks and _key_insert are SECURITY DEFINER');
+SELECT is_empty(
+    $$SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
+       WHERE p.pronamespace = 'jwt_auth'::regnamespace AND p.prosecdef
+         AND p.proconfig IS DISTINCT FROM ARRAY['search_path=pg_catalog, pg_temp']$$,
+    'every SECURITY DEFINER function pins search_path = pg_catalog, pg_temp and sets nothing else');
 SELECT is_empty(
     $$SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
        WHERE p.pronamespace = 'jwt_auth'::regnamespace AND p.proleakproof$$,
@@ -130,6 +168,130 @@ SELECT throws_ok($$CREATE TABLE jwt_auth.jwt_auth_test_intruder (id int)$$,
 SELECT throws_ok($$CREATE OR REPLACE FUNCTION jwt_auth.base64url_encode(data bytea) RETURNS text LANGUAGE sql AS 'SELECT ''x'''$$,
     '42501', NULL, 'an ordinary role cannot replace a jwt_auth function');
 RESET ROLE;
+
+------------------------------------------------------------------------
+-- The key store: jwt_auth.keys is the owner's alone. A role without
+-- grants cannot read it (not even the public keys), write it, or manage
+-- keys; it verifies with the stored keys and reads the public JWK set,
+-- which load the keys as the table's owner. Signing with the stored key
+-- is a separate grant.
+------------------------------------------------------------------------
+
+-- keys with fixed kids (this transaction only): a revoked RS256 key, a
+-- retired HS256 key and the active ES256 key, each with a token it signed
+DELETE FROM jwt_auth.keys;
+CREATE TEMP TABLE stored_token (name text PRIMARY KEY, value text NOT NULL);
+GRANT SELECT ON stored_token TO jwt_auth_test_nobody, jwt_auth_test_issuer;
+DO $$ BEGIN PERFORM jwt_auth.key_generate('RS256', 'pgtap-revoked'); END $$;
+INSERT INTO stored_token VALUES ('revoked', jwt_auth.jwt_sign('{"sub":"user-1","exp":4102444800}'::jsonb));
+DO $$ BEGIN PERFORM jwt_auth.key_generate('HS256', 'pgtap-old'); END $$;
+INSERT INTO stored_token VALUES ('old', jwt_auth.jwt_sign('{"sub":"user-1","exp":4102444800}'::jsonb));
+DO $$ BEGIN PERFORM jwt_auth.key_generate('ES256', 'pgtap-new'); END $$;
+INSERT INTO stored_token VALUES ('new', jwt_auth.jwt_sign('{"sub":"user-2","exp":4102444800}'::jsonb));
+DO $$ BEGIN PERFORM jwt_auth.key_set_status('pgtap-revoked', 'revoked'); END $$;
+
+SELECT table_privs_are('jwt_auth', 'keys', 'public', ARRAY[]::text[],
+    'PUBLIC has no privilege on jwt_auth.keys');
+SELECT table_privs_are('jwt_auth', 'keys', 'jwt_auth_test_nobody', ARRAY[]::text[],
+    'an ordinary role has no privilege on jwt_auth.keys');
+SELECT is_empty(
+    $$SELECT a.grantee::regrole FROM pg_catalog.pg_class c, aclexplode(c.relacl) a
+       WHERE c.oid = 'jwt_auth.keys'::regclass AND a.grantee <> c.relowner$$,
+    'no role but the owner holds a privilege on jwt_auth.keys');
+SELECT is_empty(
+    $$SELECT attname FROM pg_catalog.pg_attribute
+       WHERE attrelid = 'jwt_auth.keys'::regclass AND attacl IS NOT NULL$$,
+    'no column of jwt_auth.keys is granted to anyone (not even kid or public_jwk)');
+
+SET ROLE jwt_auth_test_nobody;
+-- the table: not readable, not writable
+SELECT throws_ok('SELECT kid FROM jwt_auth.keys', '42501', 'permission denied for table keys',
+    'a role without grants cannot SELECT jwt_auth.keys');
+SELECT throws_ok('SELECT private_key FROM jwt_auth.keys', '42501', 'permission denied for table keys',
+    'a role without grants cannot read the private keys');
+SELECT throws_ok($$INSERT INTO jwt_auth.keys (kid, alg, status, private_key)
+                   VALUES ('intruder', 'HS256', 'standby', '\x00')$$, '42501', 'permission denied for table keys',
+    'a role without grants cannot INSERT a key');
+SELECT throws_ok($$UPDATE jwt_auth.keys SET status = 'active' WHERE kid = 'pgtap-revoked'$$, '42501',
+    'permission denied for table keys', 'a role without grants cannot UPDATE a key back to active');
+SELECT throws_ok('DELETE FROM jwt_auth.keys', '42501', 'permission denied for table keys',
+    'a role without grants cannot DELETE keys');
+SELECT throws_ok('TRUNCATE jwt_auth.keys', '42501', 'permission denied for table keys',
+    'a role without grants cannot TRUNCATE jwt_auth.keys');
+-- managing keys and signing with them: not granted
+SELECT throws_ok($$SELECT jwt_auth.key_generate('HS256', 'intruder')$$, '42501',
+    'permission denied for function key_generate', 'a role without grants cannot call key_generate');
+SELECT throws_ok($$SELECT jwt_auth.key_import('abcdefghijklmnopqrstuvwxyz012345', 'HS256', 'intruder', 'active')$$,
+    '42501', 'permission denied for function key_import', 'a role without grants cannot import a text key');
+SELECT throws_ok($$SELECT jwt_auth.key_import('\x000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f'::bytea,
+                                              'HS256', 'intruder', 'active')$$,
+    '42501', 'permission denied for function key_import', 'a role without grants cannot import a raw secret');
+SELECT throws_ok($$SELECT jwt_auth.key_import('{"kty":"oct","k":"YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXowMTIzNDU"}'::jsonb,
+                                              'HS256', 'intruder', 'active')$$,
+    '42501', 'permission denied for function key_import', 'a role without grants cannot import a JWK');
+SELECT throws_ok($$SELECT jwt_auth.key_set_status('pgtap-new', 'revoked')$$, '42501',
+    'permission denied for function key_set_status', 'a role without grants cannot revoke a key');
+SELECT throws_ok($$SELECT jwt_auth.jwt_sign('{"sub":"admin"}'::jsonb)$$, '42501',
+    'permission denied for function jwt_sign', 'a role without grants cannot sign with the stored key (jsonb)');
+SELECT throws_ok($$SELECT jwt_auth.jwt_sign('{"sub":"admin"}'::json)$$, '42501',
+    'permission denied for function jwt_sign', 'a role without grants cannot sign with the stored key (json)');
+SELECT throws_ok($$SELECT jwt_auth.jwt_sign('{"sub":"admin"}')$$, '42501',
+    'permission denied for function jwt_sign', 'a role without grants cannot sign with the stored key (text)');
+SELECT throws_ok($$SELECT jwt_auth._key_insert('intruder', 'HS256', 'active', '\x000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f', NULL)$$,
+    '42501', 'permission denied for function _key_insert',
+    'a role without grants cannot store a key through the internal _key_insert');
+SELECT throws_ok($$SELECT jwt_auth._key_new('HS256')$$, '42501', 'permission denied for function _key_new',
+    'a role without grants cannot call the internal _key_new');
+SELECT throws_ok($$SELECT jwt_auth._key_parse('HS256', 'abcdefghijklmnopqrstuvwxyz012345'::text)$$, '42501',
+    'permission denied for function _key_parse', 'a role without grants cannot call the internal _key_parse');
+-- the public JWK set: only the active ES256 key (the HS256 key is never
+-- published, the revoked key no longer), only public members
+SELECT lives_ok('SELECT jwt_auth.jwks()', 'a role without grants reads jwks()');
+SELECT is(array(SELECT k->>'kid' FROM jsonb_array_elements(jwt_auth.jwks()->'keys') k ORDER BY 1),
+    ARRAY['pgtap-new'],
+    'jwks() shows a role without grants the one non-revoked asymmetric key');
+SELECT is(array(SELECT DISTINCT m FROM jsonb_array_elements(jwt_auth.jwks()->'keys') k, jsonb_object_keys(k) m ORDER BY 1),
+    ARRAY['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y'],
+    'jwks() gives a role without grants the public members only');
+-- verification with the stored keys: the HS256 secret and the ES256 key are
+-- used for the role, never shown to it; the revoked key is refused
+SELECT is(jwt_auth.jwt_verify((SELECT value FROM stored_token WHERE name = 'old')),
+    '{"sub":"user-1","exp":4102444800}'::jsonb,
+    'a role without grants verifies a token of the retired HS256 key');
+SELECT ok(jwt_auth.jwt_valid((SELECT value FROM stored_token WHERE name = 'new')),
+    'a role without grants verifies a token of the active ES256 key');
+SELECT throws_ok(format('SELECT jwt_auth.jwt_verify(%L)', (SELECT value FROM stored_token WHERE name = 'revoked')),
+    '28000', 'invalid token', 'a role without grants is refused a token of the revoked key');
+SELECT ok(NOT jwt_auth.jwt_valid((SELECT value FROM stored_token WHERE name = 'revoked')),
+    'jwt_valid answers false to a role without grants for a token of the revoked key');
+RESET ROLE;
+-- a change to the table makes the next use reload the keys: here, while the
+-- role without grants is the current user
+DO $$ BEGIN PERFORM jwt_auth.key_generate('EdDSA', 'pgtap-standby', 'standby'); END $$;
+SET ROLE jwt_auth_test_nobody;
+SELECT is(jwt_auth.jwt_verify((SELECT value FROM stored_token WHERE name = 'old')),
+    '{"sub":"user-1","exp":4102444800}'::jsonb,
+    'the keys reload for a role without grants (read as the table''s owner)');
+SELECT is(current_user::text, 'jwt_auth_test_nobody',
+    'after reloading the keys the current user is the role again');
+RESET ROLE;
+
+-- a role granted jwt_sign(jsonb) signs with the active key, still without
+-- any right on the table or the other overloads
+GRANT EXECUTE ON FUNCTION jwt_auth.jwt_sign(jsonb) TO jwt_auth_test_issuer;
+SET ROLE jwt_auth_test_issuer;
+SELECT is((jwt_auth.jwt_decode(jwt_auth.jwt_sign('{"sub":"user-3","exp":4102444800}'::jsonb))).header->>'kid',
+    'pgtap-new', 'a role granted jwt_sign(jsonb) signs with the active stored key');
+SELECT is(jwt_auth.jwt_verify(jwt_auth.jwt_sign('{"sub":"user-3","exp":4102444800}'::jsonb)),
+    '{"sub":"user-3","exp":4102444800}'::jsonb, 'the token it signs verifies');
+SELECT throws_ok('SELECT kid FROM jwt_auth.keys', '42501', 'permission denied for table keys',
+    'a role granted jwt_sign(jsonb) still cannot read jwt_auth.keys');
+SELECT throws_ok($$SELECT jwt_auth.jwt_sign('{"sub":"user-3"}'::text)$$, '42501',
+    'permission denied for function jwt_sign', 'the grant covers jwt_sign(jsonb) only, not jwt_sign(text)');
+SELECT throws_ok($$SELECT jwt_auth.key_generate('HS256', 'intruder')$$, '42501',
+    'permission denied for function key_generate', 'a role granted jwt_sign(jsonb) still cannot generate keys');
+RESET ROLE;
+REVOKE EXECUTE ON FUNCTION jwt_auth.jwt_sign(jsonb) FROM jwt_auth_test_issuer;
 
 ------------------------------------------------------------------------
 -- Settings: PGC_SUSET. A non-superuser may read them, never set them.

@@ -67,9 +67,9 @@ hmac(jwt_key *key, jws_alg alg, const uint8_t *data, size_t len, uint8_t *out, s
 	return JWT_OK;
 }
 
-/* a digest-sign or digest-verify context with the family's padding */
+/* a new digest-sign or digest-verify context with the family's padding */
 static EVP_MD_CTX *
-signature_ctx(jwt_key *key, jws_alg alg, bool signing)
+new_signature_ctx(jwt_key *key, jws_alg alg, bool signing)
 {
 	EVP_MD_CTX *mctx = EVP_MD_CTX_new();
 	EVP_PKEY_CTX *pctx = NULL;
@@ -93,6 +93,31 @@ signature_ctx(jwt_key *key, jws_alg alg, bool signing)
 	{
 		EVP_MD_CTX_free(mctx);
 		return NULL;
+	}
+	return mctx;
+}
+
+/*
+ * A context ready for one sign or verify: a copy of the key's initialised
+ * one, which is made on first use. Setting a context up costs OpenSSL
+ * provider look-ups and parameter parsing; copying it does not.
+ */
+static EVP_MD_CTX *
+signature_ctx(jwt_key *key, jws_alg alg, bool signing)
+{
+	EVP_MD_CTX **template = (EVP_MD_CTX **) &key->sig[alg][signing ? 0 : 1];
+	EVP_MD_CTX *mctx;
+
+	if (*template == NULL && (*template = new_signature_ctx(key, alg, signing)) == NULL)
+		return NULL;
+	if ((mctx = EVP_MD_CTX_new()) == NULL)
+		return NULL;
+	if (!EVP_MD_CTX_copy_ex(mctx, *template))
+	{
+		/* a provider that cannot copy its context: set one up afresh */
+		EVP_MD_CTX_free(mctx);
+		ERR_clear_error();
+		return new_signature_ctx(key, alg, signing);
 	}
 	return mctx;
 }

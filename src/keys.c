@@ -463,7 +463,11 @@ jwt_key_free(jwt_key *key)
 	if (key == NULL)
 		return;
 	for (int i = 0; i < JWS_ALG_COUNT; i++)
+	{
 		EVP_MAC_CTX_free(key->mac[i]);
+		EVP_MD_CTX_free(key->sig[i][0]);
+		EVP_MD_CTX_free(key->sig[i][1]);
+	}
 	if (key->secret != NULL)
 	{
 		OPENSSL_cleanse(key->secret, key->secret_len);

@@ -152,24 +152,26 @@ CREATE TRIGGER keys_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON jwt_
 SELECT pg_catalog.pg_extension_config_dump('jwt_auth.keys', '');
 COMMENT ON TABLE jwt_auth.keys IS 'signing and verification keys; private material readable by the owner only';
 
+-- Not STRICT: a NULL algorithm or key is error 22004, as in the token functions.
 CREATE FUNCTION jwt_auth._key_new(alg text, OUT private_key bytea, OUT public_jwk jsonb)
-RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_key_new' LANGUAGE C STRICT VOLATILE;
+RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_key_new' LANGUAGE C VOLATILE;
 CREATE FUNCTION jwt_auth._key_parse(alg text, key text, OUT private_key bytea, OUT public_jwk jsonb)
-RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_key_parse' LANGUAGE C STRICT IMMUTABLE;
+RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_key_parse' LANGUAGE C IMMUTABLE;
 CREATE FUNCTION jwt_auth._key_parse(alg text, key bytea, OUT private_key bytea, OUT public_jwk jsonb)
-RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_key_parse' LANGUAGE C STRICT IMMUTABLE;
+RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_key_parse' LANGUAGE C IMMUTABLE;
 CREATE FUNCTION jwt_auth._key_parse(alg text, key jsonb, OUT private_key bytea, OUT public_jwk jsonb)
-RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_key_parse' LANGUAGE C STRICT IMMUTABLE;
+RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_key_parse' LANGUAGE C IMMUTABLE;
 COMMENT ON FUNCTION jwt_auth._key_new(text) IS 'internal: fresh key material for an algorithm';
 COMMENT ON FUNCTION jwt_auth._key_parse(text, text) IS 'internal: checked key material to import';
 COMMENT ON FUNCTION jwt_auth._key_parse(text, bytea) IS 'internal: checked key material to import';
 COMMENT ON FUNCTION jwt_auth._key_parse(text, jsonb) IS 'internal: checked key material to import';
 
--- Store a key; activating it retires the active one.
+-- Store a key under kid (NULL: a random one); activating it retires the active one.
 CREATE FUNCTION jwt_auth._key_insert(kid text, alg text, status text, private_key bytea, public_jwk jsonb)
 RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF kid IS NULL OR kid !~ '^[A-Za-z0-9._~-]{1,128}$' THEN
+    kid := coalesce(kid, pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', ''));
+    IF kid !~ '^[A-Za-z0-9._~-]{1,128}$' THEN
         RAISE EXCEPTION 'invalid kid' USING ERRCODE = 'invalid_parameter_value',
             DETAIL = 'A kid is 1 to 128 of the characters A-Z a-z 0-9 . _ ~ -.';
     END IF;
@@ -204,16 +206,11 @@ RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_
 DECLARE
     m record;
 BEGIN
-    IF alg IS NULL THEN
-        RAISE EXCEPTION 'algorithm must not be null' USING ERRCODE = 'null_value_not_allowed';
-    END IF;
     IF status IS NULL OR status NOT IN ('standby', 'active') THEN
         RAISE EXCEPTION 'a generated key is standby or active' USING ERRCODE = 'invalid_parameter_value';
     END IF;
     m := jwt_auth._key_new(alg);
-    RETURN jwt_auth._key_insert(
-        coalesce(kid, pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', '')),
-        alg, status, m.private_key, m.public_jwk);
+    RETURN jwt_auth._key_insert(kid, alg, status, m.private_key, m.public_jwk);
 END
 $$;
 COMMENT ON FUNCTION jwt_auth.key_generate(text, text, text) IS
@@ -224,16 +221,8 @@ RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_
 DECLARE
     m record;
 BEGIN
-    IF key IS NULL THEN
-        RAISE EXCEPTION 'key must not be null' USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    IF alg IS NULL THEN
-        RAISE EXCEPTION 'algorithm must not be null' USING ERRCODE = 'null_value_not_allowed';
-    END IF;
     m := jwt_auth._key_parse(alg, key);
-    RETURN jwt_auth._key_insert(
-        coalesce(kid, pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', '')),
-        alg, status, m.private_key, m.public_jwk);
+    RETURN jwt_auth._key_insert(kid, alg, status, m.private_key, m.public_jwk);
 END
 $$;
 CREATE FUNCTION jwt_auth.key_import(key bytea, alg text, kid text DEFAULT NULL, status text DEFAULT 'standby')
@@ -241,16 +230,8 @@ RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_
 DECLARE
     m record;
 BEGIN
-    IF key IS NULL THEN
-        RAISE EXCEPTION 'key must not be null' USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    IF alg IS NULL THEN
-        RAISE EXCEPTION 'algorithm must not be null' USING ERRCODE = 'null_value_not_allowed';
-    END IF;
     m := jwt_auth._key_parse(alg, key);
-    RETURN jwt_auth._key_insert(
-        coalesce(kid, pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', '')),
-        alg, status, m.private_key, m.public_jwk);
+    RETURN jwt_auth._key_insert(kid, alg, status, m.private_key, m.public_jwk);
 END
 $$;
 -- A JWK brings its own alg and kid unless the arguments say otherwise.
@@ -261,18 +242,13 @@ DECLARE
     m record;
     a text := coalesce(alg, key OPERATOR(pg_catalog.->>) 'alg');
 BEGIN
-    IF key IS NULL THEN
-        RAISE EXCEPTION 'key must not be null' USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    IF a IS NULL THEN
+    IF key IS NOT NULL AND a IS NULL THEN
         RAISE EXCEPTION 'algorithm must not be null' USING ERRCODE = 'null_value_not_allowed',
             HINT = 'Pass alg, or import a JWK that names its alg.';
     END IF;
     m := jwt_auth._key_parse(a, key);
-    RETURN jwt_auth._key_insert(
-        coalesce(kid, key OPERATOR(pg_catalog.->>) 'kid',
-                 pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', '')),
-        a, status, m.private_key, m.public_jwk);
+    RETURN jwt_auth._key_insert(coalesce(kid, key OPERATOR(pg_catalog.->>) 'kid'),
+                                a, status, m.private_key, m.public_jwk);
 END
 $$;
 COMMENT ON FUNCTION jwt_auth.key_import(text, text, text, text) IS 'store a PEM key or an HMAC secret given as text; returns its kid';

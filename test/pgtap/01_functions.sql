@@ -72,10 +72,10 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('jwks',           '{}',                     'jsonb', 'STABLE',  false, 'sql',     's', true),
     -- its internals
     ('_keys_changed',  '{}',                     'trigger', 'VOLATILE', false, 'c',    'u', false),
-    ('_key_new',       '{text}',                 'record',  'VOLATILE', true,  'c',    'u', false),
-    ('_key_parse',     '{text,text}',            'record',  'IMMUTABLE', true, 'c',    'u', false),
-    ('_key_parse',     '{text,bytea}',           'record',  'IMMUTABLE', true, 'c',    'u', false),
-    ('_key_parse',     '{text,jsonb}',           'record',  'IMMUTABLE', true, 'c',    'u', false),
+    ('_key_new',       '{text}',                 'record',  'VOLATILE', false, 'c',    'u', false),
+    ('_key_parse',     '{text,text}',            'record',  'IMMUTABLE', false, 'c',   'u', false),
+    ('_key_parse',     '{text,bytea}',           'record',  'IMMUTABLE', false, 'c',   'u', false),
+    ('_key_parse',     '{text,jsonb}',           'record',  'IMMUTABLE', false, 'c',   'u', false),
     ('_key_insert',    '{text,text,text,bytea,jsonb}', 'text', 'VOLATILE', false, 'plpgsql', 'u', true);
 
 -- the list above has the 45 functions of the SQL surface

@@ -240,6 +240,7 @@ parse_number(parser *p)
 	if (peek(p) == 'e' || peek(p) == 'E')
 	{
 		long		exponent = 0;
+		int			exponent_digits = 0;
 
 		p->pos++;
 		if (peek(p) == '+' || peek(p) == '-')
@@ -249,7 +250,9 @@ parse_number(parser *p)
 		while (is_digit(peek(p)))
 		{
 			exponent = exponent * 10 + (peek(p) - '0');
-			if (exponent > JSON_MAX_EXPONENT)
+			/* leading zeros count too: they would make the number too long to read */
+			if (exponent > JSON_MAX_EXPONENT ||
+				++exponent_digits > JSON_MAX_EXPONENT_DIGITS)
 				return JSON_ERR_SYNTAX;
 			p->pos++;
 		}
@@ -598,7 +601,7 @@ bool
 json_number_value(const json_doc *doc, uint32_t tok, double *out)
 {
 	const json_tok *t = &doc->toks[tok];
-	char		buf[JSON_MAX_NUMBER_DIGITS + 16];
+	char		buf[JSON_MAX_NUMBER_DIGITS + JSON_MAX_EXPONENT_DIGITS + 8]; /* -.e+ and NUL */
 	char	   *end;
 
 	if (t->type != JSON_NUMBER || t->len >= sizeof(buf))

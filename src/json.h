@@ -21,6 +21,7 @@
 #define JSON_MAX_DEPTH 64
 #define JSON_MAX_NUMBER_DIGITS 1000
 #define JSON_MAX_EXPONENT 1000
+#define JSON_MAX_EXPONENT_DIGITS 8
 
 typedef enum json_type
 {

@@ -147,6 +147,16 @@ jws_token_free(jws_token *tok)
 	memset(tok, 0, sizeof(*tok));
 }
 
+/* typ is written as it is, so it must be a JSON string that needs no escape */
+static bool
+plain_typ(const char *typ)
+{
+	for (const char *c = typ; *c != '\0'; c++)
+		if (*c < 0x20 || *c > 0x7e || *c == '"' || *c == '\\')
+			return false;
+	return true;
+}
+
 /* the header's JSON text; *out is malloc'd */
 static jwt_status
 build_header(jws_alg alg, const char *typ, const char *extra, size_t extra_len,
@@ -160,6 +170,8 @@ build_header(jws_alg alg, const char *typ, const char *extra, size_t extra_len,
 	size_t		n;
 	uint32_t	v;
 
+	if (typ != NULL && !plain_typ(typ))
+		return JWT_HEADER_JSON;
 	if (extra != NULL)
 	{
 		json_error	err = json_parse(extra, extra_len, &doc);

@@ -78,6 +78,35 @@ rsa_public_ok(EVP_PKEY *pkey)
 	return ok;
 }
 
+/*
+ * Does the private half belong to the public half? A key whose private part
+ * does not match (a changed d, CRT members that do not fit, a PEM scalar
+ * beside another point) would sign tokens that never verify. One signature
+ * over a fixed message, checked with the public half, answers for every key
+ * type; it runs once per parsed key, and parsed keys are cached.
+ */
+static bool
+private_matches_public(EVP_PKEY *pkey, jwt_key_type type)
+{
+	static const unsigned char msg[] = "jwt_auth private key check";
+	const char *md = type == JWT_KEY_OKP ? NULL : "SHA256";
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	size_t		sig_len = (size_t) EVP_PKEY_get_size(pkey);
+	unsigned char *sig = malloc(sig_len ? sig_len : 1);
+	bool		ok;
+
+	ok = ctx != NULL && sig != NULL &&
+		EVP_DigestSignInit_ex(ctx, NULL, md, NULL, NULL, pkey, NULL) > 0 &&
+		EVP_DigestSign(ctx, sig, &sig_len, msg, sizeof(msg) - 1) > 0 &&
+		EVP_MD_CTX_reset(ctx) > 0 &&
+		EVP_DigestVerifyInit_ex(ctx, NULL, md, NULL, NULL, pkey, NULL) > 0 &&
+		EVP_DigestVerify(ctx, sig, sig_len, msg, sizeof(msg) - 1) == 1;
+	EVP_MD_CTX_free(ctx);
+	free(sig);
+	ERR_clear_error();
+	return ok;
+}
+
 jwt_status
 jwt_key_from_pkey(void *pkey_arg, bool has_private, jwt_key **key)
 {
@@ -134,6 +163,12 @@ jwt_key_from_pkey(void *pkey_arg, bool has_private, jwt_key **key)
 	if (type == JWT_KEY_RSA && !rsa_public_ok(pkey))
 	{
 		/* e = 1 makes every padded digest its own signature */
+		jwt_key_free(*key);
+		*key = NULL;
+		return JWT_KEY_INVALID;
+	}
+	if (has_private && !private_matches_public(pkey, type))
+	{
 		jwt_key_free(*key);
 		*key = NULL;
 		return JWT_KEY_INVALID;
@@ -218,6 +253,7 @@ jwt_key_from_text(const char *text, size_t len, jwt_key **key)
 	const char *p = text;
 	size_t		n = len;
 
+	*key = NULL;
 	while (n > 0 && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
 	{
 		p++;
@@ -344,84 +380,115 @@ jwt_key_generate(jws_alg alg, jwt_key **key)
 	return jwt_key_from_pkey(pkey, true, key);
 }
 
-/* appends ,"name":"<base64url of the BIGNUM param, padded to pad bytes>" */
+/* a public member's name and its big-endian bytes (malloc'd) */
+typedef struct jwk_member
+{
+	const char *name;
+	uint8_t    *bytes;
+	size_t		len;
+} jwk_member;
+
+/* the BIGNUM param as bytes, left-padded with zeros to pad bytes when pad > 0 */
 static bool
-put_bn(const EVP_PKEY *pkey, const char *param, const char *name, size_t pad,
-	   char *out, size_t *n)
+get_bn_member(const EVP_PKEY *pkey, const char *param, const char *name, size_t pad,
+			  jwk_member *m)
 {
 	BIGNUM	   *bn = NULL;
-	uint8_t		buf[JWT_RSA_MAX_BITS / 8];
+	size_t		size;
 	int			len;
 
+	m->name = name;
 	if (!EVP_PKEY_get_bn_param(pkey, param, &bn))
 		return false;
-	len = pad ? BN_bn2binpad(bn, buf, (int) pad) : BN_bn2bin(bn, buf);
-	BN_free(bn);
-	if (len < 0)
+	size = (size_t) BN_num_bytes(bn);
+	if (pad > size)
+		size = pad;
+	if ((m->bytes = malloc(size ? size : 1)) == NULL)
+	{
+		BN_free(bn);
 		return false;
-	*n += (size_t) sprintf(out + *n, ",\"%s\":\"", name);
-	*n += b64url_encode(buf, (size_t) len, out + *n);
-	out[(*n)++] = '"';
-	return true;
+	}
+	len = pad ? BN_bn2binpad(bn, m->bytes, (int) pad) : BN_bn2bin(bn, m->bytes);
+	BN_free(bn);
+	m->len = len < 0 ? 0 : (size_t) len;
+	return len >= 0;
+}
+
+static bool
+get_raw_member(const EVP_PKEY *pkey, const char *name, jwk_member *m)
+{
+	size_t		len = 0;
+
+	m->name = name;
+	if (!EVP_PKEY_get_raw_public_key(pkey, NULL, &len) ||
+		(m->bytes = malloc(len ? len : 1)) == NULL)
+		return false;
+	m->len = len;
+	return EVP_PKEY_get_raw_public_key(pkey, m->bytes, &m->len);
 }
 
 jwt_status
 jwt_key_public_jwk(const jwt_key *key, char **json, size_t *len)
 {
-	size_t		n = 0;
-	char	   *out;
-	bool		ok = true;
+	jwk_member	m[2] = {{0}};
+	int			nm = 0;
+	bool		ok;
+	char	   *out = NULL;
+	size_t		cap = 64;
+	size_t		n;
 
-	if (key->type == JWT_KEY_OCT)
-		return JWT_KEY_TYPE_MISMATCH;
-	/* the largest: an 8192-bit modulus in base64url and a little more */
-	if ((out = malloc(2 * JWT_RSA_MAX_BITS / 8 + 256)) == NULL)
-		return JWT_NOMEM;
 	switch (key->type)
 	{
 		case JWT_KEY_RSA:
-			n = (size_t) sprintf(out, "{\"kty\":\"RSA\"");
-			ok = put_bn(key->pkey, OSSL_PKEY_PARAM_RSA_N, "n", 0, out, &n) &&
-				put_bn(key->pkey, OSSL_PKEY_PARAM_RSA_E, "e", 0, out, &n);
+			nm = 2;
+			ok = get_bn_member(key->pkey, OSSL_PKEY_PARAM_RSA_N, "n", 0, &m[0]) &&
+				get_bn_member(key->pkey, OSSL_PKEY_PARAM_RSA_E, "e", 0, &m[1]);
 			break;
 		case JWT_KEY_EC:
 			{
 				size_t		field = strcmp(key->curve, "P-256") == 0 ? 32 :
 					strcmp(key->curve, "P-384") == 0 ? 48 : 66;
 
-				n = (size_t) sprintf(out, "{\"kty\":\"EC\",\"crv\":\"%s\"", key->curve);
-				ok = put_bn(key->pkey, OSSL_PKEY_PARAM_EC_PUB_X, "x", field, out, &n) &&
-					put_bn(key->pkey, OSSL_PKEY_PARAM_EC_PUB_Y, "y", field, out, &n);
+				nm = 2;
+				ok = get_bn_member(key->pkey, OSSL_PKEY_PARAM_EC_PUB_X, "x", field, &m[0]) &&
+					get_bn_member(key->pkey, OSSL_PKEY_PARAM_EC_PUB_Y, "y", field, &m[1]);
 				break;
 			}
 		case JWT_KEY_OKP:
-			{
-				uint8_t		raw[64];
-				size_t		raw_len = sizeof(raw);
-
-				n = (size_t) sprintf(out, "{\"kty\":\"OKP\",\"crv\":\"%s\",\"x\":\"", key->curve);
-				ok = EVP_PKEY_get_raw_public_key(key->pkey, raw, &raw_len);
-				if (ok)
-				{
-					n += b64url_encode(raw, raw_len, out + n);
-					out[n++] = '"';
-				}
-				break;
-			}
+			nm = 1;
+			ok = get_raw_member(key->pkey, "x", &m[0]);
+			break;
 		default:
-			ok = false;
+			return JWT_KEY_TYPE_MISMATCH;
 	}
+	for (int i = 0; ok && i < nm; i++)
+		cap += b64url_encoded_len(m[i].len) + 16;
+	if (ok && (out = malloc(cap)) != NULL)
+	{
+		if (key->type == JWT_KEY_RSA)
+			n = (size_t) sprintf(out, "{\"kty\":\"RSA\"");
+		else
+			n = (size_t) sprintf(out, "{\"kty\":\"%s\",\"crv\":\"%s\"",
+								 key->type == JWT_KEY_EC ? "EC" : "OKP", key->curve);
+		for (int i = 0; i < nm; i++)
+		{
+			n += (size_t) sprintf(out + n, ",\"%s\":\"", m[i].name);
+			n += b64url_encode(m[i].bytes, m[i].len, out + n);
+			out[n++] = '"';
+		}
+		out[n++] = '}';
+		out[n] = '\0';
+		*json = out;
+		*len = n;
+	}
+	for (int i = 0; i < nm; i++)
+		free(m[i].bytes);
 	if (!ok)
 	{
-		free(out);
 		ERR_clear_error();
 		return JWT_CRYPTO;
 	}
-	out[n++] = '}';
-	out[n] = '\0';
-	*json = out;
-	*len = n;
-	return JWT_OK;
+	return out ? JWT_OK : JWT_NOMEM;
 }
 
 jwt_status

@@ -1,10 +1,12 @@
 # jwt_auth — PGXS build. The version lives in jwt_auth.control only.
 EXTENSION = jwt_auth
 EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
-DATA = $(EXTENSION)--$(EXTVERSION).sql
+# The install script is built from src/sql/, one file per concern, in this order.
+SQL_PARTS = head tokens pgjwt keystore users sessions context throttle privileges
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 
 include src/core.mk
-GLUE_SRCS = args.c errors.c keystore.c pgjwt.c tokens.c
+GLUE_SRCS = args.c context.c errors.c keystore.c pgjwt.c sessions.c throttle.c tokens.c
 MODULE_big = $(EXTENSION)
 OBJS = $(EXTENSION).o $(addprefix src/,$(GLUE_SRCS:.c=.o) $(CORE_SRCS:.c=.o))
 
@@ -16,6 +18,9 @@ SHLIB_LINK = -lcrypto
 
 REGRESS = sign verify claims decode errors pgjwt algorithms keystore vectors vectors_jose hostile
 REGRESS_OPTS = --load-extension=pgcrypto --load-extension=$(EXTENSION)
+
+$(EXTENSION)--$(EXTVERSION).sql: $(addprefix src/sql/,$(SQL_PARTS:=.sql))
+	cat $^ > $@
 
 # Every object is rebuilt when a header changes (PGXS tracks no dependencies).
 $(OBJS): $(wildcard src/*.h)

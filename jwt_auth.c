@@ -6,14 +6,27 @@
  *                  jws_verify, base64url_encode/decode
  *   src/pgjwt.c    pgjwt's sign, verify, url_encode, url_decode
  *   src/keystore.c the stored keys (jwt_auth.keys), cached per backend
+ *   src/context.c  authenticate(), claims(), pre_request()
+ *   src/throttle.c failed-login counters in shared memory (when preloaded)
+ *   src/revoke.c   revoking a session in a transaction of its own
  *   src/args.c     SQL arguments as core buffers and keys
  *   src/errors.c   core result codes as PostgreSQL errors
- * The pure core (no PostgreSQL header) is listed in src/core.mk.
+ * The pure core (no PostgreSQL header) is listed in src/core.mk; the SQL
+ * surface is built from src/sql/ (users, login and sessions are SQL there).
+ *
+ * Every setting that decides who gets in is PGC_SUSET: only a superuser
+ * (or ALTER ROLE/DATABASE by one) changes it. The auth functions read the
+ * time settings with current_setting(); the C code reads the rest here.
  */
 #include "postgres.h"
 
+#include <limits.h>
+
 #include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/timestamp.h"
 
 #include "src/jwt_auth.h"
 
@@ -22,6 +35,18 @@ PG_MODULE_MAGIC;
 int			jwt_auth_leeway = 30;
 char	   *jwt_auth_issuer = NULL;
 char	   *jwt_auth_audience = NULL;
+char	   *jwt_auth_default_role = NULL;
+bool		jwt_auth_trust_request_claims = true;
+int			jwt_auth_max_failed_logins = 5;
+int			jwt_auth_max_failed_logins_per_address = 100;
+int			jwt_auth_lockout_time = 900;
+
+static int	access_ttl = 900;
+static int	refresh_ttl = 30 * 86400;
+static int	session_max_lifetime = 90 * 86400;
+static int	refresh_reuse_interval = 10;
+static int	bcrypt_cost = 10;
+static int	min_password_length = 8;
 
 void		_PG_init(void);
 
@@ -52,6 +77,90 @@ _PG_init(void)
 							   PGC_SUSET,
 							   0,
 							   NULL, NULL, NULL);
+	DefineCustomIntVariable("jwt_auth.access_ttl",
+							"Lifetime of the access tokens auth_login and auth_refresh issue.",
+							NULL, &access_ttl, 900, 1, INT_MAX,
+							PGC_SUSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("jwt_auth.refresh_ttl",
+							"Lifetime of a refresh token.",
+							NULL, &refresh_ttl, 30 * 86400, 1, INT_MAX,
+							PGC_SUSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("jwt_auth.session_max_lifetime",
+							"Age after which a session can no longer be refreshed, however often it was.",
+							NULL, &session_max_lifetime, 90 * 86400, 1, INT_MAX,
+							PGC_SUSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("jwt_auth.refresh_reuse_interval",
+							"How long a used refresh token still gets a fresh pair (concurrent clients); later reuse revokes the session.",
+							NULL, &refresh_reuse_interval, 10, 0, 3600,
+							PGC_SUSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("jwt_auth.bcrypt_cost",
+							"bcrypt cost of new password hashes; weaker hashes are re-hashed at the next good login.",
+							NULL, &bcrypt_cost, 10, 4, 31,
+							PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("jwt_auth.min_password_length",
+							"Shortest password user_create and user_set_password accept, in characters.",
+							NULL, &min_password_length, 8, 1, 72,
+							PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("jwt_auth.max_failed_logins",
+							"Failed logins per username within lockout_time before logins for it fail at once; 0: no limit.",
+							"Needs jwt_auth in shared_preload_libraries.",
+							&jwt_auth_max_failed_logins, 5, 0, INT_MAX,
+							PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("jwt_auth.max_failed_logins_per_address",
+							"Failed logins per client address within lockout_time before logins from it fail at once; 0: no limit.",
+							"Needs jwt_auth in shared_preload_libraries. Behind an application server every login comes from its address.",
+							&jwt_auth_max_failed_logins_per_address, 100, 0, INT_MAX,
+							PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("jwt_auth.lockout_time",
+							"Window in which failed logins are counted, and how long a lockout lasts.",
+							NULL, &jwt_auth_lockout_time, 900, 1, INT_MAX,
+							PGC_SUSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomStringVariable("jwt_auth.default_role",
+							   "Role of users who have none, and of tokens without a role claim in authenticate(); empty: none.",
+							   NULL, &jwt_auth_default_role, "",
+							   PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomBoolVariable("jwt_auth.trust_request_claims",
+							 "Whether claims() falls back to request.jwt.claims (set by PostgREST) when authenticate() was not called.",
+							 "Turn it off where clients run SQL of their own: they can set request.jwt.claims.",
+							 &jwt_auth_trust_request_claims, true,
+							 PGC_SUSET, 0, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("jwt_auth");
 	jwt_auth_keystore_init();
+	jwt_auth_context_init();
+	jwt_auth_throttle_init();
+}
+
+static Datum
+seconds_interval(int seconds)
+{
+	Interval   *span = palloc0(sizeof(Interval));
+
+	span->time = (int64) seconds * USECS_PER_SEC;
+	return IntervalPGetDatum(span);
+}
+
+/*
+ * _settings() returns the login settings, typed, for the SQL in
+ * src/sql/sessions.sql and users.sql (and, being C, loads the library
+ * that defines them before they are read)
+ */
+PG_FUNCTION_INFO_V1(jwt_auth_settings);
+Datum
+jwt_auth_settings(PG_FUNCTION_ARGS)
+{
+	TupleDesc	desc;
+	Datum		values[7];
+	bool		nulls[7] = {false};
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "jwt_auth: _settings must return a record");
+	values[0] = seconds_interval(access_ttl);
+	values[1] = seconds_interval(refresh_ttl);
+	values[2] = seconds_interval(session_max_lifetime);
+	values[3] = seconds_interval(refresh_reuse_interval);
+	values[4] = Int32GetDatum(bcrypt_cost);
+	values[5] = Int32GetDatum(min_password_length);
+	values[6] = CStringGetTextDatum(jwt_auth_default_role);
+	nulls[6] = jwt_auth_default_role[0] == '\0';
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }

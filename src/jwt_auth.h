@@ -20,6 +20,11 @@
 extern int	jwt_auth_leeway;
 extern char *jwt_auth_issuer;
 extern char *jwt_auth_audience;
+extern char *jwt_auth_default_role;
+extern bool jwt_auth_trust_request_claims;
+extern int	jwt_auth_max_failed_logins;
+extern int	jwt_auth_max_failed_logins_per_address;
+extern int	jwt_auth_lockout_time;
 
 /* errors.c: raise the error for a core result code */
 extern void jwt_auth_raise(jwt_status status, jws_alg alg, const char *claim) pg_attribute_noreturn();
@@ -49,5 +54,16 @@ extern void jwt_auth_keystore_init(void);
 extern jwt_status jwt_auth_stored_key(const char *kid, jws_alg *alg, jwt_key **key);
 /* the active signing key, its algorithm and kid; raises when there is none */
 extern jwt_key *jwt_auth_signing_key(jws_alg *alg, const char **kid);
+/* the owner of table jwt_auth.<table>, and its OID when relid is not NULL */
+extern Oid	jwt_auth_table_owner(const char *table, Oid *relid);
+
+/* tokens.c: jwt_verify; with one argument, against the stored keys */
+extern Datum jwt_auth_jwt_verify(PG_FUNCTION_ARGS);
+
+/* context.c: authenticate() and the current request's claims */
+extern void jwt_auth_context_init(void);
+
+/* throttle.c: failed-login counters in shared memory, when preloaded */
+extern void jwt_auth_throttle_init(void);
 
 #endif

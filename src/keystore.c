@@ -129,24 +129,34 @@ load_row(HeapTuple row, TupleDesc desc, stored_key *out)
 				errdetail("%s", jwt_status_detail(st)));
 }
 
-static void
-load_cache(void)
+Oid
+jwt_auth_table_owner(const char *table, Oid *relid_out)
 {
 	Oid			nsp = get_namespace_oid("jwt_auth", false);
-	Oid			relid = get_relname_relid("keys", nsp);
-	Oid			saved_user;
-	int			saved_context;
+	Oid			relid = get_relname_relid(table, nsp);
 	HeapTuple	rel;
 	Oid			owner;
-	SPIPlanPtr	plan;
 
 	if (!OidIsValid(relid))
-		elog(ERROR, "jwt_auth: table jwt_auth.keys is missing");
+		elog(ERROR, "jwt_auth: table jwt_auth.%s is missing", table);
 	rel = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
 	if (!HeapTupleIsValid(rel))
 		elog(ERROR, "jwt_auth: cache lookup failed for relation %u", relid);
 	owner = ((Form_pg_class) GETSTRUCT(rel))->relowner;
 	ReleaseSysCache(rel);
+	if (relid_out != NULL)
+		*relid_out = relid;
+	return owner;
+}
+
+static void
+load_cache(void)
+{
+	Oid			relid;
+	Oid			owner = jwt_auth_table_owner("keys", &relid);
+	Oid			saved_user;
+	int			saved_context;
+	SPIPlanPtr	plan;
 
 	if (cache_context == NULL)
 		cache_context = AllocSetContextCreate(TopMemoryContext, "jwt_auth stored keys",

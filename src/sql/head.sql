@@ -1,0 +1,14 @@
+-- jwt_auth 1.0: JWT signing, verification and login in SQL
+\echo Use "CREATE EXTENSION jwt_auth" to load this file. \quit
+
+-- Tokens are UTF-8 JSON; claims go through jsonb, which in another
+-- encoding could not hold every claim a token may carry.
+DO $$
+BEGIN
+    IF pg_catalog.getdatabaseencoding() <> 'UTF8' THEN
+        RAISE EXCEPTION 'jwt_auth requires a database with UTF8 encoding'
+            USING ERRCODE = 'feature_not_supported';
+    END IF;
+END
+$$;
+

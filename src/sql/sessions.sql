@@ -1,0 +1,262 @@
+
+------------------------------------------------------------------------
+-- Login, sessions and refresh tokens (src/sessions.c does the random
+-- tokens, their hashes and the revocation that must outlive an error).
+--
+-- auth_login opens a session and returns an access token (signed with the
+-- active stored key) and a refresh token (opaque, stored as SHA-256).
+-- auth_refresh rotates: the token it takes is marked used and a child
+-- takes its place. A used token presented again within
+-- jwt_auth.refresh_reuse_interval gets a fresh pair (two tabs refreshing
+-- at once); later, it revokes the whole session (reuse detection).
+------------------------------------------------------------------------
+
+CREATE TABLE jwt_auth.sessions (
+    id             uuid PRIMARY KEY DEFAULT pg_catalog.gen_random_uuid(),
+    user_id        uuid NOT NULL REFERENCES jwt_auth.users ON DELETE CASCADE,
+    created_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    expires_at     timestamptz NOT NULL,   -- created_at + jwt_auth.session_max_lifetime
+    refreshed_at   timestamptz,
+    revoked_at     timestamptz,
+    revoked_reason text CHECK (revoked_reason IN ('logout', 'logout_others', 'logout_global', 'reuse')),
+    CHECK ((revoked_at IS NULL) = (revoked_reason IS NULL))
+);
+CREATE INDEX sessions_user_id ON jwt_auth.sessions (user_id);
+SELECT pg_catalog.pg_extension_config_dump('jwt_auth.sessions', '');
+COMMENT ON TABLE jwt_auth.sessions IS 'one row per login; readable by the owner only';
+
+CREATE TABLE jwt_auth.refresh_tokens (
+    id         uuid PRIMARY KEY DEFAULT pg_catalog.gen_random_uuid(),
+    session_id uuid NOT NULL REFERENCES jwt_auth.sessions ON DELETE CASCADE,
+    parent_id  uuid,                       -- the token this one was rotated from
+    token_hash bytea NOT NULL UNIQUE CHECK (pg_catalog.octet_length(token_hash) = 32),
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    expires_at timestamptz NOT NULL,       -- created_at + jwt_auth.refresh_ttl
+    used_at    timestamptz                 -- when it was first rotated
+);
+CREATE INDEX refresh_tokens_session_id ON jwt_auth.refresh_tokens (session_id);
+SELECT pg_catalog.pg_extension_config_dump('jwt_auth.refresh_tokens', '');
+COMMENT ON TABLE jwt_auth.refresh_tokens IS 'SHA-256 of every refresh token; readable by the owner only';
+
+CREATE FUNCTION jwt_auth._refresh_token_new(OUT token text, OUT token_hash bytea)
+RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_refresh_token_new' LANGUAGE C VOLATILE;
+CREATE FUNCTION jwt_auth._refresh_token_hash(token text)
+RETURNS bytea AS 'MODULE_PATHNAME', 'jwt_auth_refresh_token_hash' LANGUAGE C STRICT IMMUTABLE;
+CREATE FUNCTION jwt_auth._session_revoke_committed(session_id uuid, reason text)
+RETURNS boolean AS 'MODULE_PATHNAME', 'jwt_auth_session_revoke_committed' LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION jwt_auth._refresh_token_new() IS 'internal: 256 random bits as base64url, and their SHA-256';
+COMMENT ON FUNCTION jwt_auth._refresh_token_hash(text) IS 'internal: SHA-256 of a refresh token';
+COMMENT ON FUNCTION jwt_auth._session_revoke_committed(uuid, text) IS
+    'internal: revoke a session in a transaction of its own (a background worker), so an error after it does not undo it';
+
+CREATE FUNCTION jwt_auth._session_revoke(session_id uuid, reason text) RETURNS void
+LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
+    UPDATE jwt_auth.sessions s
+       SET revoked_at = pg_catalog.now(), revoked_reason = _session_revoke.reason
+     WHERE s.id OPERATOR(pg_catalog.=) _session_revoke.session_id AND s.revoked_at IS NULL
+$$;
+COMMENT ON FUNCTION jwt_auth._session_revoke(uuid, text) IS 'internal: mark a session revoked';
+
+-- A fresh access token and refresh token for a user's session.
+CREATE FUNCTION jwt_auth._issue(u jwt_auth.users, session_id uuid, parent_id uuid) RETURNS jsonb
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    s record := jwt_auth._settings();
+    iat bigint := pg_catalog.floor(EXTRACT(epoch FROM pg_catalog.now()));
+    ttl bigint := EXTRACT(epoch FROM s.access_ttl);
+    rt record := jwt_auth._refresh_token_new();
+    claims jsonb;
+BEGIN
+    -- the user's own claims never override the ones that say who and when
+    claims := (u.claims OPERATOR(pg_catalog.-)
+               ARRAY['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sid', 'role'])
+        OPERATOR(pg_catalog.||) pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+            'sub', u.id::text,
+            'role', coalesce(u.role, s.default_role),
+            'iat', iat,
+            'exp', iat OPERATOR(pg_catalog.+) ttl,
+            'jti', pg_catalog.gen_random_uuid()::text,
+            'sid', session_id::text,
+            'iss', NULLIF(pg_catalog.current_setting('jwt_auth.issuer'), ''),
+            'aud', NULLIF(pg_catalog.current_setting('jwt_auth.audience'), '')));
+    INSERT INTO jwt_auth.refresh_tokens (session_id, parent_id, token_hash, expires_at)
+    VALUES (session_id, parent_id, rt.token_hash, pg_catalog.now() OPERATOR(pg_catalog.+) s.refresh_ttl);
+    RETURN pg_catalog.jsonb_build_object(
+        'access_token', jwt_auth.jwt_sign(claims),
+        'token_type', 'bearer',
+        'expires_in', ttl,
+        'refresh_token', rt.token);
+END
+$$;
+COMMENT ON FUNCTION jwt_auth._issue(jwt_auth.users, uuid, uuid) IS 'internal: mint an access and a refresh token';
+
+CREATE FUNCTION jwt_auth.auth_login(username text, password text) RETURNS jsonb
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    s record := jwt_auth._settings();
+    u jwt_auth.users;
+    good boolean := false;
+    cost integer;
+    session_id uuid;
+BEGIN
+    PERFORM jwt_auth._require_primary();
+    -- over the throttle's limit: the same answer at once, without bcrypt work
+    IF username IS NULL OR password IS NULL OR NOT jwt_auth._throttle_allow(username) THEN
+        RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
+    END IF;
+    SELECT * INTO u FROM jwt_auth.users x
+     WHERE pg_catalog.lower(x.username) OPERATOR(pg_catalog.=) pg_catalog.lower(auth_login.username);
+    IF u.password_hash IS NOT NULL AND pg_catalog.octet_length(password) OPERATOR(pg_catalog.<=) 72 THEN
+        good := jwt_auth._crypt(password, u.password_hash) OPERATOR(pg_catalog.=) u.password_hash;
+    ELSE
+        -- no such user (or no usable password): the same bcrypt work, and no
+        PERFORM jwt_auth._crypt(password, jwt_auth._gen_salt('bf', s.bcrypt_cost));
+    END IF;
+    IF NOT good OR u.disabled THEN
+        PERFORM jwt_auth._throttle_failed(username);
+        RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
+    END IF;
+    PERFORM jwt_auth._throttle_reset(username);
+    -- a hash weaker than the configured cost (or not bcrypt) is replaced now
+    cost := CASE WHEN u.password_hash ~ '^\$2a\$[0-9]{2}\$'
+                 THEN pg_catalog.substr(u.password_hash, 5, 2)::integer ELSE 0 END;
+    IF cost OPERATOR(pg_catalog.<) s.bcrypt_cost THEN
+        u.password_hash := jwt_auth._crypt(password, jwt_auth._gen_salt('bf', s.bcrypt_cost));
+    END IF;
+    UPDATE jwt_auth.users x SET last_login_at = pg_catalog.now(), password_hash = u.password_hash
+     WHERE x.id OPERATOR(pg_catalog.=) u.id;
+    INSERT INTO jwt_auth.sessions (user_id, expires_at)
+    VALUES (u.id, pg_catalog.now() OPERATOR(pg_catalog.+) s.session_max_lifetime)
+    RETURNING id INTO session_id;
+    RETURN jwt_auth._issue(u, session_id, NULL);
+END
+$$;
+COMMENT ON FUNCTION jwt_auth.auth_login(text, text) IS
+    'check a password; returns access_token, token_type, expires_in and refresh_token, or error 28P01';
+
+CREATE FUNCTION jwt_auth.auth_refresh(refresh_token text) RETURNS jsonb
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    s record := jwt_auth._settings();
+    t jwt_auth.refresh_tokens;
+    ses jwt_auth.sessions;
+    u jwt_auth.users;
+    why text;
+BEGIN
+    PERFORM jwt_auth._require_primary();
+    -- the row lock makes racers on one token take turns: one rotates, the others see it used
+    SELECT * INTO t FROM jwt_auth.refresh_tokens r
+     WHERE r.token_hash OPERATOR(pg_catalog.=) jwt_auth._refresh_token_hash(refresh_token)
+       FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'invalid refresh token' USING ERRCODE = 'invalid_authorization_specification',
+            DETAIL = 'No session has this refresh token.';
+    END IF;
+    SELECT * INTO ses FROM jwt_auth.sessions x WHERE x.id OPERATOR(pg_catalog.=) t.session_id;
+    SELECT * INTO u FROM jwt_auth.users x WHERE x.id OPERATOR(pg_catalog.=) ses.user_id;
+    why := CASE
+        WHEN ses.revoked_at IS NOT NULL THEN 'The session is revoked.'
+        WHEN ses.expires_at OPERATOR(pg_catalog.<=) pg_catalog.now()
+            THEN 'The session is older than jwt_auth.session_max_lifetime.'
+        WHEN u.disabled THEN 'The user is disabled.'
+        WHEN t.expires_at OPERATOR(pg_catalog.<=) pg_catalog.now() THEN 'The refresh token is expired.'
+    END;
+    IF why IS NULL AND t.used_at IS NOT NULL AND
+       pg_catalog.now() OPERATOR(pg_catalog.-) t.used_at OPERATOR(pg_catalog.>) s.refresh_reuse_interval THEN
+        -- reuse detection: committed in its own transaction, so the error below cannot undo it
+        PERFORM jwt_auth._session_revoke_committed(ses.id, 'reuse');
+        why := 'The refresh token was already used; the session is revoked.';
+    END IF;
+    IF why IS NOT NULL THEN
+        RAISE EXCEPTION 'invalid refresh token' USING ERRCODE = 'invalid_authorization_specification',
+            DETAIL = why;
+    END IF;
+    IF t.used_at IS NULL THEN
+        UPDATE jwt_auth.refresh_tokens r SET used_at = pg_catalog.now() WHERE r.id OPERATOR(pg_catalog.=) t.id;
+    END IF;
+    UPDATE jwt_auth.sessions x SET refreshed_at = pg_catalog.now() WHERE x.id OPERATOR(pg_catalog.=) ses.id;
+    RETURN jwt_auth._issue(u, ses.id, t.id);
+END
+$$;
+COMMENT ON FUNCTION jwt_auth.auth_refresh(text) IS
+    'rotate a refresh token: a fresh access and refresh token, or error 28000 (reuse revokes the session)';
+
+CREATE FUNCTION jwt_auth.auth_logout(refresh_token text DEFAULT NULL, scope text DEFAULT 'local')
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    uuid_re CONSTANT text := '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+    ses jwt_auth.sessions;
+    c jsonb;
+BEGIN
+    PERFORM jwt_auth._require_primary();
+    IF scope IS NULL OR scope NOT IN ('local', 'others', 'global') THEN
+        RAISE EXCEPTION 'invalid logout scope' USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'The scope is local (this session), others (every other session of the user) or global (all of them).';
+    END IF;
+    IF refresh_token IS NOT NULL THEN
+        SELECT x.* INTO ses FROM jwt_auth.refresh_tokens r
+          JOIN jwt_auth.sessions x ON x.id OPERATOR(pg_catalog.=) r.session_id
+         WHERE r.token_hash OPERATOR(pg_catalog.=) jwt_auth._refresh_token_hash(refresh_token);
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'invalid refresh token' USING ERRCODE = 'invalid_authorization_specification',
+                DETAIL = 'No session has this refresh token.';
+        END IF;
+    ELSE
+        c := jwt_auth.claims();
+        IF c IS NULL OR NOT (c ? 'sid') OR (c OPERATOR(pg_catalog.->>) 'sid') !~ uuid_re THEN
+            RAISE EXCEPTION 'no session to log out' USING ERRCODE = 'invalid_authorization_specification',
+                HINT = 'Pass the refresh token, or call authenticate() with the access token first.';
+        END IF;
+        SELECT * INTO ses FROM jwt_auth.sessions x
+         WHERE x.id OPERATOR(pg_catalog.=) (c OPERATOR(pg_catalog.->>) 'sid')::uuid
+           AND x.user_id::text OPERATOR(pg_catalog.=) (c OPERATOR(pg_catalog.->>) 'sub');
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'no session to log out' USING ERRCODE = 'invalid_authorization_specification',
+                DETAIL = 'The session the claims name does not exist.';
+        END IF;
+    END IF;
+    IF ses.revoked_at IS NOT NULL THEN
+        IF scope OPERATOR(pg_catalog.=) 'local' THEN
+            RETURN;    -- logging out twice is no error
+        END IF;
+        RAISE EXCEPTION 'the session is revoked' USING ERRCODE = 'invalid_authorization_specification',
+            DETAIL = 'A revoked session cannot log out other sessions.';
+    END IF;
+    UPDATE jwt_auth.sessions x
+       SET revoked_at = pg_catalog.now(),
+           revoked_reason = CASE scope WHEN 'local' THEN 'logout' WHEN 'others' THEN 'logout_others'
+                                       ELSE 'logout_global' END
+     WHERE x.revoked_at IS NULL
+       AND CASE scope
+               WHEN 'local' THEN x.id OPERATOR(pg_catalog.=) ses.id
+               WHEN 'others' THEN x.user_id OPERATOR(pg_catalog.=) ses.user_id
+                                  AND x.id OPERATOR(pg_catalog.<>) ses.id
+               ELSE x.user_id OPERATOR(pg_catalog.=) ses.user_id
+           END;
+    IF scope OPERATOR(pg_catalog.=) 'global' THEN
+        UPDATE jwt_auth.users u SET logout_before = pg_catalog.now()
+         WHERE u.id OPERATOR(pg_catalog.=) ses.user_id;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION jwt_auth.auth_logout(text, text) IS
+    'revoke this session (local), the user''s other sessions (others) or all of them and every access token issued before (global)';
+
+CREATE FUNCTION jwt_auth.purge_expired() RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    sessions bigint;
+    tokens bigint;
+BEGIN
+    PERFORM jwt_auth._require_primary();
+    -- a revoked or expired session refuses every token it had; with it gone they stay refused
+    DELETE FROM jwt_auth.sessions s
+     WHERE s.revoked_at IS NOT NULL OR s.expires_at OPERATOR(pg_catalog.<=) pg_catalog.now();
+    GET DIAGNOSTICS sessions = ROW_COUNT;
+    DELETE FROM jwt_auth.refresh_tokens r WHERE r.expires_at OPERATOR(pg_catalog.<=) pg_catalog.now();
+    GET DIAGNOSTICS tokens = ROW_COUNT;
+    RETURN sessions OPERATOR(pg_catalog.+) tokens;
+END
+$$;
+COMMENT ON FUNCTION jwt_auth.purge_expired() IS
+    'delete revoked and expired sessions and expired refresh tokens; returns the rows deleted (for pg_cron)';

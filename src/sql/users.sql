@@ -1,0 +1,231 @@
+
+------------------------------------------------------------------------
+-- Users (plain SQL over pgcrypto): who may log in, with which password
+-- hash, role and extra claims. Usernames are unique case-insensitively.
+-- Passwords are hashed with crypt(p, gen_salt('bf', jwt_auth.bcrypt_cost));
+-- bcrypt reads 72 bytes, so a longer password is refused, never cut.
+------------------------------------------------------------------------
+
+CREATE TABLE jwt_auth.users (
+    id            uuid PRIMARY KEY DEFAULT pg_catalog.gen_random_uuid(),
+    username      text NOT NULL CHECK (pg_catalog.length(username) BETWEEN 1 AND 256
+                                       AND username !~ '[[:cntrl:]]'),
+    password_hash text,          -- a crypt() hash; NULL: the user cannot log in
+    role          text,          -- NULL: jwt_auth.default_role
+    claims        jsonb NOT NULL DEFAULT '{}' CHECK (pg_catalog.jsonb_typeof(claims) = 'object'),
+    disabled      boolean NOT NULL DEFAULT false,
+    created_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    last_login_at timestamptz,
+    logout_before timestamptz    -- set by a global logout: older access tokens are refused
+);
+CREATE UNIQUE INDEX users_username_key ON jwt_auth.users (pg_catalog.lower(username));
+SELECT pg_catalog.pg_extension_config_dump('jwt_auth.users', '');
+COMMENT ON TABLE jwt_auth.users IS 'users who log in with auth_login; readable by the owner only';
+
+-- pgcrypto's crypt() and gen_salt(), in whichever schema pgcrypto lives:
+-- the functions below pin their search_path, so they call these.
+DO $$
+DECLARE
+    nsp text := (SELECT pg_catalog.quote_ident(n.nspname)
+                   FROM pg_catalog.pg_extension e
+                   JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) e.extnamespace
+                  WHERE e.extname OPERATOR(pg_catalog.=) 'pgcrypto');
+BEGIN
+    EXECUTE pg_catalog.format(
+        'CREATE FUNCTION jwt_auth._crypt(password text, salt text) RETURNS text '
+        'LANGUAGE sql STRICT VOLATILE SET search_path = pg_catalog, pg_temp AS %L',
+        pg_catalog.format('SELECT %s.crypt(password, salt)', nsp));
+    EXECUTE pg_catalog.format(
+        'CREATE FUNCTION jwt_auth._gen_salt(type text, rounds integer) RETURNS text '
+        'LANGUAGE sql STRICT VOLATILE SET search_path = pg_catalog, pg_temp AS %L',
+        pg_catalog.format('SELECT %s.gen_salt(type, rounds)', nsp));
+END
+$$;
+COMMENT ON FUNCTION jwt_auth._crypt(text, text) IS 'internal: pgcrypto''s crypt()';
+COMMENT ON FUNCTION jwt_auth._gen_salt(text, integer) IS 'internal: pgcrypto''s gen_salt()';
+
+CREATE FUNCTION jwt_auth._settings(OUT access_ttl interval, OUT refresh_ttl interval,
+                                   OUT session_max_lifetime interval, OUT refresh_reuse_interval interval,
+                                   OUT bcrypt_cost integer, OUT min_password_length integer,
+                                   OUT default_role text)
+RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_settings' LANGUAGE C STABLE;
+COMMENT ON FUNCTION jwt_auth._settings() IS 'internal: the login settings, typed';
+
+-- Writes need the primary; say so plainly on a standby.
+CREATE FUNCTION jwt_auth._require_primary() RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF pg_catalog.pg_is_in_recovery() THEN
+        RAISE EXCEPTION 'cannot log in, refresh or log out on a standby'
+            USING ERRCODE = 'read_only_sql_transaction',
+                  HINT = 'Send auth_login, auth_refresh, auth_logout and the user functions to the primary.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION jwt_auth._require_primary() IS 'internal: error 25006 on a hot standby';
+
+-- A password as a new bcrypt hash, after the length checks.
+CREATE FUNCTION jwt_auth._password_hash(password text) RETURNS text
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    s record := jwt_auth._settings();
+BEGIN
+    IF password IS NULL THEN
+        RAISE EXCEPTION 'password must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF pg_catalog.length(password) OPERATOR(pg_catalog.<) s.min_password_length THEN
+        RAISE EXCEPTION 'password is too short'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = pg_catalog.format('A password has at least %s characters (jwt_auth.min_password_length).',
+                                             s.min_password_length);
+    END IF;
+    IF pg_catalog.octet_length(password) OPERATOR(pg_catalog.>) 72 THEN
+        RAISE EXCEPTION 'password is too long'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'bcrypt reads the first 72 bytes of a password; a longer one would be cut, so it is refused.';
+    END IF;
+    RETURN jwt_auth._crypt(password, jwt_auth._gen_salt('bf', s.bcrypt_cost));
+END
+$$;
+COMMENT ON FUNCTION jwt_auth._password_hash(text) IS 'internal: bcrypt hash of a password of an accepted length';
+
+-- An imported hash, checked and normalised: $2b$ and $2y$ bcrypt hashes
+-- (other libraries' names for the same hash) become $2a$, which pgcrypto
+-- reads as bcrypt (it would take them for DES and never match).
+CREATE FUNCTION jwt_auth._hash_import(password_hash text) RETURNS text
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    h text := password_hash;
+BEGIN
+    IF h ~ '^\$2[by]\$' THEN
+        h := '$2a$' OPERATOR(pg_catalog.||) pg_catalog.substr(h, 5);
+    END IF;
+    IF h IS NULL OR NOT (
+           h ~ '^\$2[ax]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$'    -- bcrypt
+        OR h ~ '^\$1\$[./A-Za-z0-9]{1,8}\$[./A-Za-z0-9]{22}$'               -- md5-crypt
+        OR h ~ '^_[./A-Za-z0-9]{19}$'                                       -- extended DES
+        OR h ~ '^[./A-Za-z0-9]{13}$')                                       -- traditional DES
+       OR pg_catalog.length(jwt_auth._crypt('', h)) OPERATOR(pg_catalog.<>) pg_catalog.length(h) THEN
+        RAISE EXCEPTION 'invalid password hash'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Import a hash pgcrypto''s crypt() verifies: bcrypt ($2a$, $2b$, $2y$, $2x$), md5-crypt ($1$), or DES.';
+    END IF;
+    RETURN h;
+END
+$$;
+COMMENT ON FUNCTION jwt_auth._hash_import(text) IS 'internal: a checked, normalised crypt() hash';
+
+CREATE FUNCTION jwt_auth._role_check(role text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF role IS NOT NULL AND NOT EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) role) THEN
+        RAISE EXCEPTION 'role "%" does not exist', role USING ERRCODE = 'undefined_object';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION jwt_auth._role_check(text) IS 'internal: error 42704 for a role that does not exist';
+
+CREATE FUNCTION jwt_auth._user_insert(username text, password_hash text, role text, claims jsonb)
+RETURNS uuid LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    id uuid;
+BEGIN
+    PERFORM jwt_auth._require_primary();
+    IF username IS NULL OR claims IS NULL THEN
+        RAISE EXCEPTION 'username and claims must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF pg_catalog.jsonb_typeof(claims) OPERATOR(pg_catalog.<>) 'object' THEN
+        RAISE EXCEPTION 'claims must be a JSON object' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM jwt_auth._role_check(role);
+    INSERT INTO jwt_auth.users (username, password_hash, role, claims)
+    VALUES (username, password_hash, role, claims)
+    RETURNING users.id INTO id;
+    RETURN id;
+EXCEPTION
+    WHEN unique_violation THEN
+        RAISE EXCEPTION 'a user with this username already exists'
+            USING ERRCODE = 'unique_violation', DETAIL = 'Usernames are unique regardless of case.';
+    WHEN check_violation THEN
+        RAISE EXCEPTION 'invalid username'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A username is 1 to 256 characters, none of them a control character.';
+END
+$$;
+COMMENT ON FUNCTION jwt_auth._user_insert(text, text, text, jsonb) IS 'internal: store a user';
+
+CREATE FUNCTION jwt_auth.user_create(username text, password text, role text DEFAULT NULL,
+                                     claims jsonb DEFAULT '{}')
+RETURNS uuid LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RETURN jwt_auth._user_insert(username, jwt_auth._password_hash(password), role, claims);
+END
+$$;
+COMMENT ON FUNCTION jwt_auth.user_create(text, text, text, jsonb) IS
+    'new user with a bcrypt-hashed password; returns its id (the sub of its tokens)';
+
+CREATE FUNCTION jwt_auth.user_import(username text, password_hash text, role text DEFAULT NULL,
+                                     claims jsonb DEFAULT '{}')
+RETURNS uuid LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RETURN jwt_auth._user_insert(username, jwt_auth._hash_import(password_hash), role, claims);
+END
+$$;
+COMMENT ON FUNCTION jwt_auth.user_import(text, text, text, jsonb) IS
+    'new user with an existing crypt() hash (bcrypt $2a$/$2b$/$2y$, md5-crypt, DES); re-hashed at its next good login';
+
+-- The user a username names, locked; error 42704 when there is none.
+CREATE FUNCTION jwt_auth._user_lock(username text) RETURNS uuid
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    id uuid;
+BEGIN
+    PERFORM jwt_auth._require_primary();
+    SELECT u.id INTO id FROM jwt_auth.users u
+     WHERE pg_catalog.lower(u.username) OPERATOR(pg_catalog.=) pg_catalog.lower(_user_lock.username)
+       FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no user has this username' USING ERRCODE = 'undefined_object';
+    END IF;
+    RETURN id;
+END
+$$;
+COMMENT ON FUNCTION jwt_auth._user_lock(text) IS 'internal: lock the user a username names';
+
+CREATE FUNCTION jwt_auth.user_set_password(username text, password text)
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    id uuid := jwt_auth._user_lock(username);
+BEGIN
+    UPDATE jwt_auth.users u SET password_hash = jwt_auth._password_hash(password),
+                                updated_at = pg_catalog.now()
+     WHERE u.id OPERATOR(pg_catalog.=) user_set_password.id;
+END
+$$;
+COMMENT ON FUNCTION jwt_auth.user_set_password(text, text) IS 'new password for a user; its sessions stay';
+
+CREATE FUNCTION jwt_auth.user_set_disabled(username text, disabled boolean DEFAULT true)
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    id uuid := jwt_auth._user_lock(username);
+BEGIN
+    IF disabled IS NULL THEN
+        RAISE EXCEPTION 'disabled must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    UPDATE jwt_auth.users u SET disabled = user_set_disabled.disabled, updated_at = pg_catalog.now()
+     WHERE u.id OPERATOR(pg_catalog.=) user_set_disabled.id;
+END
+$$;
+COMMENT ON FUNCTION jwt_auth.user_set_disabled(text, boolean) IS
+    'disable (or enable) a user: no login, no refresh, and authenticate() refuses its tokens at once';
+
+CREATE FUNCTION jwt_auth.user_delete(username text)
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    id uuid := jwt_auth._user_lock(username);
+BEGIN
+    DELETE FROM jwt_auth.users u WHERE u.id OPERATOR(pg_catalog.=) user_delete.id;
+END
+$$;
+COMMENT ON FUNCTION jwt_auth.user_delete(text) IS 'delete a user with its sessions and refresh tokens';

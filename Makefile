@@ -16,7 +16,8 @@ PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS = -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(if $(WERROR),-Werror)
 SHLIB_LINK = -lcrypto
 
-REGRESS = sign verify claims decode errors pgjwt algorithms keystore vectors vectors_jose hostile
+REGRESS = sign verify claims decode errors pgjwt algorithms keystore vectors vectors_jose hostile \
+	users login sessions context
 REGRESS_OPTS = --load-extension=pgcrypto --load-extension=$(EXTENSION)
 
 $(EXTENSION)--$(EXTVERSION).sql: $(addprefix src/sql/,$(SQL_PARTS:=.sql))

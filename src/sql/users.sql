@@ -196,11 +196,11 @@ COMMENT ON FUNCTION jwt_auth._user_lock(text) IS 'internal: lock the user a user
 CREATE FUNCTION jwt_auth.user_set_password(username text, password text)
 RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    id uuid := jwt_auth._user_lock(username);
+    target uuid := jwt_auth._user_lock(username);
 BEGIN
     UPDATE jwt_auth.users u SET password_hash = jwt_auth._password_hash(password),
                                 updated_at = pg_catalog.now()
-     WHERE u.id OPERATOR(pg_catalog.=) user_set_password.id;
+     WHERE u.id OPERATOR(pg_catalog.=) target;
 END
 $$;
 COMMENT ON FUNCTION jwt_auth.user_set_password(text, text) IS 'new password for a user; its sessions stay';
@@ -208,13 +208,13 @@ COMMENT ON FUNCTION jwt_auth.user_set_password(text, text) IS 'new password for 
 CREATE FUNCTION jwt_auth.user_set_disabled(username text, disabled boolean DEFAULT true)
 RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    id uuid := jwt_auth._user_lock(username);
+    target uuid := jwt_auth._user_lock(username);
 BEGIN
     IF disabled IS NULL THEN
         RAISE EXCEPTION 'disabled must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
     UPDATE jwt_auth.users u SET disabled = user_set_disabled.disabled, updated_at = pg_catalog.now()
-     WHERE u.id OPERATOR(pg_catalog.=) user_set_disabled.id;
+     WHERE u.id OPERATOR(pg_catalog.=) target;
 END
 $$;
 COMMENT ON FUNCTION jwt_auth.user_set_disabled(text, boolean) IS
@@ -223,9 +223,9 @@ COMMENT ON FUNCTION jwt_auth.user_set_disabled(text, boolean) IS
 CREATE FUNCTION jwt_auth.user_delete(username text)
 RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    id uuid := jwt_auth._user_lock(username);
+    target uuid := jwt_auth._user_lock(username);
 BEGIN
-    DELETE FROM jwt_auth.users u WHERE u.id OPERATOR(pg_catalog.=) user_delete.id;
+    DELETE FROM jwt_auth.users u WHERE u.id OPERATOR(pg_catalog.=) target;
 END
 $$;
 COMMENT ON FUNCTION jwt_auth.user_delete(text) IS 'delete a user with its sessions and refresh tokens';

@@ -1,0 +1,121 @@
+--
+-- Request context: authenticate() switches the role for the transaction
+-- only, its claims cannot be forged with set_config(), savepoints are
+-- followed, claims() falls back to request.jwt.claims (PostgREST) unless
+-- jwt_auth.trust_request_claims is off, and pre_request() refuses revoked
+-- sessions. Tokens are random: only claims and booleans are printed.
+--
+\set SHOW_CONTEXT never
+SET jwt_auth.bcrypt_cost = 4;
+CREATE ROLE regress_jwt_web NOLOGIN;
+CREATE ROLE regress_jwt_other NOLOGIN;
+CREATE ROLE regress_jwt_authenticator LOGIN NOINHERIT;
+GRANT regress_jwt_web TO regress_jwt_authenticator;
+SELECT jwt_auth.key_generate('HS256', 'context-key') AS kid;
+SELECT jwt_auth.user_create('web', 'web password', 'regress_jwt_web', '{"tenant": 7}') AS uid \gset
+SELECT jwt_auth.user_create('other', 'other password', 'regress_jwt_other') IS NOT NULL AS created;
+SELECT jwt_auth.auth_login('web', 'web password')->>'access_token' AS t \gset
+SELECT jwt_auth.auth_login('other', 'other password')->>'access_token' AS t_other \gset
+
+-- nothing authenticated, nothing set: no claims
+SELECT jwt_auth.claims() IS NULL AS no_claims, jwt_auth.uid() IS NULL AS no_uid, jwt_auth.role() IS NULL AS no_role;
+
+-- as the authenticator: authenticate switches to the token's role until the transaction ends
+SET SESSION AUTHORIZATION regress_jwt_authenticator;
+BEGIN;
+SELECT jwt_auth.authenticate(:'t') ? 'sid' AS authenticated;
+SELECT current_user, jwt_auth.role(), jwt_auth.uid() = :'uid' AS uid_is_the_user,
+       jwt_auth.claim('tenant') AS tenant, jwt_auth.claim('missing') AS missing;
+-- set_config cannot forge what authenticate verified
+SELECT set_config('request.jwt.claims', '{"sub": "someone else", "role": "postgres"}', true) IS NOT NULL AS set;
+SELECT jwt_auth.claim('sub') = to_jsonb(:'uid'::text) AS not_forged, jwt_auth.role();
+COMMIT;
+SELECT current_user, jwt_auth.claims() IS NULL AS claims_gone;
+-- a rolled-back transaction leaves nothing either
+BEGIN;
+SELECT jwt_auth.authenticate(:'t') ? 'sid' AS authenticated;
+ROLLBACK;
+SELECT current_user, jwt_auth.claims() IS NULL AS claims_gone;
+-- a role the session user may not become: 42501, and no role change
+BEGIN;
+SELECT jwt_auth.authenticate(:'t_other');
+ROLLBACK;
+SELECT current_user;
+-- bad tokens: 28000
+SELECT jwt_auth.authenticate(NULL);
+SELECT jwt_auth.authenticate('not.a.token');
+SELECT jwt_auth.authenticate(:'t' || 'x');
+RESET SESSION AUTHORIZATION;
+SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "x", "role": 7}'::jsonb));
+-- a token without a role claim keeps the current role (or takes jwt_auth.default_role)
+BEGIN;
+SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "service"}'::jsonb)) AS claims;
+SELECT current_user;
+ROLLBACK;
+SET jwt_auth.default_role = 'regress_jwt_other';
+BEGIN;
+SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "service"}'::jsonb)) AS claims;
+SELECT current_user;
+ROLLBACK;
+RESET jwt_auth.default_role;
+-- the role claim must name a role that exists
+SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "x", "role": "regress_no_such_role"}'::jsonb));
+-- a token with the stored key's kid but signed with another key
+SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "x"}'::jsonb, repeat('k', 32), 'HS256', '{"kid": "context-key"}'));
+
+-- savepoints: a rolled-back savepoint forgets what was authenticated in it
+BEGIN;
+SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "outer"}'::jsonb))->>'sub' AS sub;
+SAVEPOINT s;
+SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "inner"}'::jsonb))->>'sub' AS sub;
+SELECT jwt_auth.claim('sub');
+ROLLBACK TO SAVEPOINT s;
+SELECT jwt_auth.claim('sub');
+SAVEPOINT s2;
+SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "kept"}'::jsonb))->>'sub' AS sub;
+RELEASE SAVEPOINT s2;
+SELECT jwt_auth.claim('sub');
+COMMIT;
+
+-- PostgREST's request.jwt.claims: read when nothing was authenticated, '' is none
+BEGIN;
+SELECT set_config('request.jwt.claims', '{"sub": "from-postgrest", "role": "anon"}', true) IS NOT NULL AS set;
+SELECT jwt_auth.claim('sub'), jwt_auth.role(), jwt_auth.uid() IS NULL AS sub_is_not_a_uuid;
+SELECT set_config('request.jwt.claims', '', true) IS NOT NULL AS set;
+SELECT jwt_auth.claims() IS NULL AS empty_is_none;
+ROLLBACK;
+-- trust_request_claims off: the setting is ignored
+SET jwt_auth.trust_request_claims = off;
+BEGIN;
+SELECT set_config('request.jwt.claims', '{"sub": "from-postgrest"}', true) IS NOT NULL AS set;
+SELECT jwt_auth.claims() IS NULL AS ignored;
+ROLLBACK;
+RESET jwt_auth.trust_request_claims;
+
+-- pre_request: nothing to check for anonymous requests; a live session passes;
+-- a revoked one is refused
+SELECT jwt_auth.pre_request();
+BEGIN;
+SELECT set_config('request.jwt.claims', jwt_auth.jwt_verify(:'t')::text, true) IS NOT NULL AS set;
+SELECT jwt_auth.pre_request();
+-- logout without a token acts on the request's session
+SELECT jwt_auth.auth_logout();
+SELECT jwt_auth.pre_request();
+ROLLBACK;
+SELECT jwt_auth.auth_logout(NULL, 'global') FROM (SELECT jwt_auth.authenticate(:'t')) a;
+BEGIN;
+SELECT set_config('request.jwt.claims', jwt_auth.jwt_verify(:'t')::text, true) IS NOT NULL AS set;
+SELECT jwt_auth.pre_request();
+ROLLBACK;
+-- a disabled user's tokens are refused at once
+SELECT jwt_auth.user_set_disabled('other');
+SELECT jwt_auth.authenticate(:'t_other');
+-- claims of a session that does not exist, or of another user
+SELECT jwt_auth.authenticate(jwt_auth.jwt_sign(jsonb_build_object('sub', :'uid', 'sid', gen_random_uuid())));
+SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "x", "sid": "not-a-uuid"}'::jsonb));
+
+TRUNCATE jwt_auth.users CASCADE;
+TRUNCATE jwt_auth.keys;
+DROP ROLE regress_jwt_authenticator;
+DROP ROLE regress_jwt_web;
+DROP ROLE regress_jwt_other;

@@ -4,7 +4,7 @@
 -- constraints, trigger and dump registration; and nothing in the schema
 -- that is not on the list.
 BEGIN;
-SELECT plan(377);
+SELECT plan(633);
 
 -- The contract, one row per function. volatility: verification reads the
 -- clock (STABLE), signing is VOLATILE, pure transforms are IMMUTABLE.
@@ -76,28 +76,67 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('_key_parse',     '{text,text}',            'record',  'IMMUTABLE', false, 'c',   'u', false),
     ('_key_parse',     '{text,bytea}',           'record',  'IMMUTABLE', false, 'c',   'u', false),
     ('_key_parse',     '{text,jsonb}',           'record',  'IMMUTABLE', false, 'c',   'u', false),
-    ('_key_insert',    '{text,text,text,bytea,jsonb}', 'text', 'VOLATILE', false, 'plpgsql', 'u', true);
+    ('_key_insert',    '{text,text,text,bytea,jsonb}', 'text', 'VOLATILE', false, 'plpgsql', 'u', true),
+    -- users: the owner's functions, and their internals
+    ('user_create',       '{text,text,text,jsonb}', 'uuid', 'VOLATILE', false, 'plpgsql', 'u', true),
+    ('user_import',       '{text,text,text,jsonb}', 'uuid', 'VOLATILE', false, 'plpgsql', 'u', true),
+    ('user_set_password', '{text,text}',            'void', 'VOLATILE', false, 'plpgsql', 'u', true),
+    ('user_set_disabled', '{text,boolean}',         'void', 'VOLATILE', false, 'plpgsql', 'u', true),
+    ('user_delete',       '{text}',                 'void', 'VOLATILE', false, 'plpgsql', 'u', true),
+    ('_user_insert',      '{text,text,text,jsonb}', 'uuid', 'VOLATILE', false, 'plpgsql', 'u', true),
+    ('_user_lock',        '{text}',                 'uuid', 'VOLATILE', false, 'plpgsql', 'u', false),
+    ('_password_hash',    '{text}',                 'text', 'VOLATILE', false, 'plpgsql', 'u', false),
+    ('_hash_import',      '{text}',                 'text', 'VOLATILE', false, 'plpgsql', 'u', false),
+    ('_role_check',       '{text}',                 'void', 'VOLATILE', false, 'plpgsql', 'u', false),
+    ('_require_primary',  '{}',                     'void', 'VOLATILE', false, 'plpgsql', 'u', false),
+    ('_crypt',            '{text,text}',            'text', 'VOLATILE', true,  'sql',     'u', false),
+    ('_gen_salt',         '{text,integer}',         'text', 'VOLATILE', true,  'sql',     'u', false),
+    ('_settings',         '{}',                     'record', 'STABLE', false, 'c',       'u', false),
+    -- login and sessions: public entry points running as the owner
+    ('auth_login',        '{text,text}',            'jsonb', 'VOLATILE', false, 'plpgsql', 'u', true),
+    ('auth_refresh',      '{text}',                 'jsonb', 'VOLATILE', false, 'plpgsql', 'u', true),
+    ('auth_logout',       '{text,text}',            'void',  'VOLATILE', false, 'plpgsql', 'u', true),
+    ('purge_expired',     '{}',                     'bigint', 'VOLATILE', false, 'plpgsql', 'u', true),
+    ('_issue',            '{jwt_auth.users,uuid,uuid}', 'jsonb', 'VOLATILE', false, 'plpgsql', 'u', false),
+    ('_session_revoke',   '{uuid,text}',            'void',  'VOLATILE', false, 'sql',     'u', false),
+    ('_session_revoke_committed', '{uuid,text}',    'boolean', 'VOLATILE', true, 'c',      'u', false),
+    ('_refresh_token_new',  '{}',                   'record', 'VOLATILE', false, 'c',      'u', false),
+    ('_refresh_token_hash', '{text}',               'bytea', 'IMMUTABLE', true, 'c',       'u', false),
+    -- throttling
+    ('auth_unlock',       '{text}',                 'void',  'VOLATILE', false, 'plpgsql', 'u', true),
+    ('_throttle_allow',   '{text}',                 'boolean', 'VOLATILE', true, 'c',      'u', false),
+    ('_throttle_failed',  '{text}',                 'void',  'VOLATILE', true,  'c',       'u', false),
+    ('_throttle_reset',   '{text}',                 'void',  'VOLATILE', true,  'c',       'u', false),
+    ('_throttle_state',   '{}',                     'record', 'VOLATILE', false, 'c',      'u', false),
+    -- the request context: backend memory, which parallel workers do not share
+    ('authenticate',      '{text}',                 'jsonb', 'VOLATILE', false, 'c',       'u', false),
+    ('pre_request',       '{}',                     'void',  'VOLATILE', false, 'c',       'u', false),
+    ('claims',            '{}',                     'jsonb', 'STABLE',   false, 'c',       'r', false),
+    ('claim',             '{text}',                 'jsonb', 'STABLE',   false, 'sql',     'r', false),
+    ('uid',               '{}',                     'uuid',  'STABLE',   false, 'sql',     'r', false),
+    ('role',              '{}',                     'text',  'STABLE',   false, 'sql',     'r', false),
+    ('_session_refusal',  '{jsonb}',                'text',  'STABLE',   false, 'plpgsql', 'u', false);
 
--- the list above has the 45 functions of the SQL surface
-SELECT is((SELECT count(*) FROM expected_function)::int, 45,
-    'the expected SQL surface lists 45 functions');
+-- the list above has the 80 functions of the SQL surface
+SELECT is((SELECT count(*) FROM expected_function)::int, 80,
+    'the expected SQL surface lists 80 functions');
 
--- every function exists with its exact argument types (45 tests)
+-- every function exists with its exact argument types (80 tests)
 SELECT has_function('jwt_auth', name, args,
         format('function jwt_auth.%s(%s) exists', name, array_to_string(args, ', ')))
   FROM expected_function ORDER BY name, args;
 
--- every function returns its contract type (45 tests)
+-- every function returns its contract type (80 tests)
 SELECT function_returns('jwt_auth', name, args, returns,
         format('jwt_auth.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
   FROM expected_function ORDER BY name, args;
 
--- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (45 tests)
+-- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (80 tests)
 SELECT volatility_is('jwt_auth', name, args, volatility,
         format('jwt_auth.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
   FROM expected_function ORDER BY name, args;
 
--- strictness: NULL input gives NULL except where a NULL must be judged (45 tests)
+-- strictness: NULL input gives NULL except where a NULL must be judged (80 tests)
 SELECT CASE WHEN strict
         THEN is_strict('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -106,12 +145,12 @@ SELECT CASE WHEN strict
        END
   FROM expected_function ORDER BY name, args;
 
--- the language: C, except the key store's SQL and plpgsql wrappers (45 tests)
+-- the language: C, except the key store's SQL and plpgsql wrappers (80 tests)
 SELECT function_lang_is('jwt_auth', name, args, lang,
         format('jwt_auth.%s(%s) is written in %s', name, array_to_string(args, ', '), lang))
   FROM expected_function ORDER BY name, args;
 
--- exactly the key store's writers and jwks() run with their owner's rights (45 tests)
+-- exactly the key store's writers and jwks() run with their owner's rights (80 tests)
 SELECT CASE WHEN definer
         THEN is_definer('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is SECURITY DEFINER', name, array_to_string(args, ', ')))
@@ -120,7 +159,7 @@ SELECT CASE WHEN definer
        END
   FROM expected_function ORDER BY name, args;
 
--- parallel safety: safe where nothing is written (45 tests)
+-- parallel safety: safe where nothing is written (80 tests)
 SELECT is(p.proparallel, e.parallel,
         format('jwt_auth.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -130,7 +169,7 @@ SELECT is(p.proparallel, e.parallel,
    AND pg_catalog.oidvectortypes(p.proargtypes) = array_to_string(e.args, ', ')
  ORDER BY e.name, e.args;
 
--- every SECURITY DEFINER function pins its search_path to pg_catalog, pg_temp (7 tests)
+-- every SECURITY DEFINER function pins its search_path to pg_catalog, pg_temp (18 tests)
 SELECT is(p.proconfig, ARRAY['search_path=pg_catalog, pg_temp'],
         format('SECURITY DEFINER jwt_auth.%s(%s) pins search_path = pg_catalog, pg_temp',
                e.name, array_to_string(e.args, ', ')))

@@ -5,7 +5,7 @@
 -- jwt_auth.* settings that decide what a token must carry (leeway, issuer,
 -- audience) are set by superusers only.
 BEGIN;
-SELECT plan(124);
+SELECT plan(159);
 
 CREATE ROLE jwt_auth_test_nobody NOLOGIN;
 CREATE ROLE jwt_auth_test_issuer NOLOGIN;
@@ -33,7 +33,12 @@ INSERT INTO granted_function VALUES
     ('jwt_auth.sign(json, text, text)'), ('jwt_auth.verify(text, text, text)'),
     ('jwt_auth.url_encode(bytea)'), ('jwt_auth.url_decode(text)'),
     -- with the stored keys: verification and the public JWK set only
-    ('jwt_auth.jwt_verify(text)'), ('jwt_auth.jwt_valid(text)'), ('jwt_auth.jwks()');
+    ('jwt_auth.jwt_verify(text)'), ('jwt_auth.jwt_valid(text)'), ('jwt_auth.jwks()'),
+    -- login, refresh and logout (each checks what it is given), and the request context
+    ('jwt_auth.auth_login(text, text)'), ('jwt_auth.auth_refresh(text)'),
+    ('jwt_auth.auth_logout(text, text)'), ('jwt_auth.authenticate(text)'),
+    ('jwt_auth.pre_request()'), ('jwt_auth.claims()'), ('jwt_auth.claim(text)'),
+    ('jwt_auth.uid()'), ('jwt_auth.role()');
 
 -- what PUBLIC must not execute: signing with the stored keys (it mints
 -- identities), managing keys, and the key store's internals
@@ -47,7 +52,20 @@ INSERT INTO withheld_function VALUES
     ('jwt_auth._keys_changed()'), ('jwt_auth._key_new(text)'),
     ('jwt_auth._key_parse(text, text)'), ('jwt_auth._key_parse(text, bytea)'),
     ('jwt_auth._key_parse(text, jsonb)'),
-    ('jwt_auth._key_insert(text, text, text, bytea, jsonb)');
+    ('jwt_auth._key_insert(text, text, text, bytea, jsonb)'),
+    -- managing users, unlocking, purging, and every internal of login and sessions
+    ('jwt_auth.user_create(text, text, text, jsonb)'), ('jwt_auth.user_import(text, text, text, jsonb)'),
+    ('jwt_auth.user_set_password(text, text)'), ('jwt_auth.user_set_disabled(text, boolean)'),
+    ('jwt_auth.user_delete(text)'), ('jwt_auth.auth_unlock(text)'), ('jwt_auth.purge_expired()'),
+    ('jwt_auth._user_insert(text, text, text, jsonb)'), ('jwt_auth._user_lock(text)'),
+    ('jwt_auth._password_hash(text)'), ('jwt_auth._hash_import(text)'), ('jwt_auth._role_check(text)'),
+    ('jwt_auth._require_primary()'), ('jwt_auth._crypt(text, text)'), ('jwt_auth._gen_salt(text, integer)'),
+    ('jwt_auth._settings()'), ('jwt_auth._issue(jwt_auth.users, uuid, uuid)'),
+    ('jwt_auth._session_revoke(uuid, text)'), ('jwt_auth._session_revoke_committed(uuid, text)'),
+    ('jwt_auth._refresh_token_new()'), ('jwt_auth._refresh_token_hash(text)'),
+    ('jwt_auth._throttle_allow(text)'), ('jwt_auth._throttle_failed(text)'),
+    ('jwt_auth._throttle_reset(text)'), ('jwt_auth._throttle_state()'),
+    ('jwt_auth._session_refusal(jsonb)');
 
 -- a catch-all for statements run as the unprivileged role: the SQLSTATE, or 'ok'
 CREATE FUNCTION pg_temp.sqlstate_of(query text) RETURNS text LANGUAGE plpgsql AS $$
@@ -84,7 +102,7 @@ SELECT schema_privs_are('jwt_auth', 'public', ARRAY['USAGE'],
 SELECT schema_privs_are('jwt_auth', 'jwt_auth_test_nobody', ARRAY['USAGE'],
     'an ordinary role has USAGE on schema jwt_auth, and not CREATE');
 
--- PUBLIC may execute each granted function (31 tests)
+-- PUBLIC may execute each granted function (40 tests)
 SELECT function_privs_are('jwt_auth', p.proname, string_to_array(pg_catalog.oidvectortypes(p.proargtypes), ', ')::name[],
         'public', ARRAY['EXECUTE'],
         format('PUBLIC may execute %s', g.signature))
@@ -99,7 +117,7 @@ SELECT is_empty(
          AND p.oid NOT IN (SELECT signature FROM granted_function)$$,
     'PUBLIC may execute no function of jwt_auth beyond the granted ones');
 
--- PUBLIC may not execute any of the withheld functions (14 tests)
+-- PUBLIC may not execute any of the withheld functions (40 tests)
 SELECT function_privs_are('jwt_auth', p.proname, coalesce(string_to_array(nullif(pg_catalog.oidvectortypes(p.proargtypes), ''), ', ')::name[], '{}'),
         'public', ARRAY[]::text[],
         format('PUBLIC may not execute %s', w.signature))
@@ -140,8 +158,14 @@ SELECT set_eq(
     $$VALUES ('jwt_auth.key_generate(text, text, text)'::regprocedure),
              ('jwt_auth.key_import(text, text, text, text)'), ('jwt_auth.key_import(bytea, text, text, text)'),
              ('jwt_auth.key_import(jsonb, text, text, text)'), ('jwt_auth.key_set_status(text, text)'),
-             ('jwt_auth.jwks()'), ('jwt_auth._key_insert(text, text, text, bytea, jsonb)')$$,
-    'exactly key_generate, key_import, key_set_status, jwks and _key_insert are SECURITY DEFINER');
+             ('jwt_auth.jwks()'), ('jwt_auth._key_insert(text, text, text, bytea, jsonb)'),
+             ('jwt_auth.user_create(text, text, text, jsonb)'), ('jwt_auth.user_import(text, text, text, jsonb)'),
+             ('jwt_auth.user_set_password(text, text)'), ('jwt_auth.user_set_disabled(text, boolean)'),
+             ('jwt_auth.user_delete(text)'), ('jwt_auth._user_insert(text, text, text, jsonb)'),
+             ('jwt_auth.auth_login(text, text)'), ('jwt_auth.auth_refresh(text)'),
+             ('jwt_auth.auth_logout(text, text)'), ('jwt_auth.purge_expired()'),
+             ('jwt_auth.auth_unlock(text)')$$,
+    'exactly the functions that write the key store and the user and session tables (and jwks) are SECURITY DEFINER');
 SELECT is_empty(
     $$SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
        WHERE p.pronamespace = 'jwt_auth'::regnamespace AND p.prosecdef

@@ -63,6 +63,11 @@ SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "x", "role": "regress_no
 -- a token with the stored key's kid but signed with another key
 SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "x"}'::jsonb, repeat('k', 32), 'HS256', '{"kid": "context-key"}'));
 
+-- a token minted earlier in the same statement: its session is seen
+BEGIN;
+SELECT jwt_auth.authenticate(jwt_auth.auth_login('web', 'web password')->>'access_token') ? 'sid' AS same_statement;
+ROLLBACK;
+
 -- savepoints: a rolled-back savepoint forgets what was authenticated in it
 BEGIN;
 SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "outer"}'::jsonb))->>'sub' AS sub;

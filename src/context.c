@@ -132,8 +132,12 @@ check_session(Jsonb *claims)
 	{
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "jwt_auth: SPI_connect failed");
+		/*
+		 * Not read-only: a fresh snapshot sees a session that this very
+		 * statement opened (authenticate(auth_login(...)->>'access_token')).
+		 */
 		if (SPI_execute_with_args("SELECT jwt_auth._session_refusal($1)", 1, argtypes, values,
-								  NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+								  NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
 			elog(ERROR, "jwt_auth: checking the session failed");
 		refusal = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 		if (refusal != NULL)

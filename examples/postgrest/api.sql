@@ -1,0 +1,65 @@
+-- The database side of a PostgREST API whose users log in with jwt_auth (see README.md here):
+-- the roles PostgREST switches between, schema api with login, refresh and logout, and a todo
+-- list where row-level security keeps each user to their own rows.
+--
+-- Run as a superuser in the API's database, after CREATE EXTENSION jwt_auth CASCADE:
+--   psql -d app -v ON_ERROR_STOP=1 -f examples/postgrest/api.sql
+--
+-- authenticator is the role PostgREST connects as (db-uri). It is NOINHERIT: it holds none of
+-- anon's or authenticated's privileges until PostgREST switches to one for a request (SET LOCAL
+-- ROLE to the token's role claim, or db-anon-role without a token). The tokens name
+-- authenticated: ALTER DATABASE app SET jwt_auth.default_role = 'authenticated' (README), or
+-- user_create(..., role => 'authenticated'). Roles belong to the whole cluster, so they are
+-- created only when missing; give authenticator a password where connections need one.
+
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'authenticator') THEN
+        CREATE ROLE authenticator LOGIN NOINHERIT NOCREATEDB NOCREATEROLE NOSUPERUSER;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'anon') THEN
+        CREATE ROLE anon NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'authenticated') THEN
+        CREATE ROLE authenticated NOLOGIN;
+    END IF;
+END
+$$;
+GRANT anon, authenticated TO authenticator;
+
+CREATE SCHEMA api;
+GRANT USAGE ON SCHEMA api TO anon, authenticated;
+
+-- POST /rpc/login {"username": …, "password": …}: the tokens, or 403 (28P01) for any failure.
+CREATE FUNCTION api.login(username text, password text) RETURNS jsonb
+LANGUAGE sql AS $$ SELECT jwt_auth.auth_login(username, password) $$;
+-- POST /rpc/refresh {"refresh_token": …}: a new pair, the old refresh token used up; or 403 (28000).
+CREATE FUNCTION api.refresh(refresh_token text) RETURNS jsonb
+LANGUAGE sql AS $$ SELECT jwt_auth.auth_refresh(refresh_token) $$;
+-- POST /rpc/logout {"scope": "local" | "others" | "global"}, with the access token: the session
+-- is the one in the request's claims (its sid).
+CREATE FUNCTION api.logout(scope text DEFAULT 'local') RETURNS void
+LANGUAGE sql AS $$ SELECT jwt_auth.auth_logout(NULL, scope) $$;
+
+COMMENT ON FUNCTION api.login(text, text) IS 'log in: access_token, token_type, expires_in, refresh_token';
+COMMENT ON FUNCTION api.refresh(text) IS 'trade a refresh token for a new access and refresh token';
+COMMENT ON FUNCTION api.logout(text) IS 'end this session (local), the others, or all of them (global)';
+
+REVOKE ALL ON FUNCTION api.login(text, text), api.refresh(text), api.logout(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION api.login(text, text), api.refresh(text) TO anon;
+GRANT EXECUTE ON FUNCTION api.logout(text) TO authenticated;
+
+-- GET/POST/PATCH/DELETE /todos: a user sees and changes only their own rows. owner defaults to
+-- the request's sub; the policy refuses rows of anyone else. (SELECT jwt_auth.uid()) is
+-- evaluated once per statement, not once per row.
+CREATE TABLE api.todos (
+    id    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    owner uuid NOT NULL DEFAULT jwt_auth.uid(),
+    task  text NOT NULL
+);
+COMMENT ON TABLE api.todos IS 'each user''s todo list; row-level security keeps users apart';
+ALTER TABLE api.todos ENABLE ROW LEVEL SECURITY;
+CREATE POLICY todos_own ON api.todos TO authenticated
+    USING (owner = (SELECT jwt_auth.uid()))
+    WITH CHECK (owner = (SELECT jwt_auth.uid()));
+GRANT SELECT, INSERT, UPDATE, DELETE ON api.todos TO authenticated;

@@ -129,13 +129,16 @@ jwt_auth_session_revoke_committed(PG_FUNCTION_ARGS)
 	memcpy(worker.bgw_extra, &req, sizeof(req));
 	worker.bgw_notify_pid = MyProcPid;
 
-	if (!RegisterDynamicBackgroundWorker(&worker, &handle))
+	/* worker slots are shared with parallel query: a busy moment passes */
+	for (int attempt = 0; !RegisterDynamicBackgroundWorker(&worker, &handle); attempt++)
 	{
-		ereport(WARNING,
-				errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
-				errmsg("could not start a worker to revoke a session"),
-				errhint("Raise max_worker_processes."));
-		PG_RETURN_BOOL(false);
+		if (attempt < 10)
+		{
+			pg_usleep(20000L);
+			CHECK_FOR_INTERRUPTS();
+			continue;
+		}
+		PG_RETURN_BOOL(false);	/* the caller says so, with a hint */
 	}
 	if (WaitForBackgroundWorkerStartup(handle, &pid) == BGWH_STARTED)
 		(void) WaitForBackgroundWorkerShutdown(handle);

@@ -4,16 +4,23 @@
  * Failed logins are counted per username and per client address. A
  * count cannot live in a table: the failed login's ERROR rolls back any
  * write. With jwt_auth in shared_preload_libraries, a fixed table of
- * counters lives in shared memory: each counter holds a key (a 64-bit
- * hash of the lower-cased username or of the address), the failures in
- * the current window and when the window started. A window lasts
- * jwt_auth.lockout_time; once a key has max_failed_logins failures in it
- * (max_failed_logins_per_address for an address), auth_login fails at
- * once, with the same error and no bcrypt work, until the window ends.
+ * counters lives in shared memory: each holds a key (a 64-bit hash of the
+ * lower-cased username, or of the address), the attempts counted in the
+ * current window, when the window started, and when it was locked.
  *
- * When every slot is taken, the counter whose window ended longest ago,
- * or else the oldest one, gives way. Without preloading there is no
- * shared memory: logins work unthrottled, and jwt_auth.throttle says so.
+ * auth_login asks _throttle_begin() first. A locked key is refused at
+ * once (the same error, no bcrypt work). Otherwise the attempt is counted
+ * before bcrypt runs, so guesses sent all at once cannot pass together:
+ * the attempt that reaches the limit (max_failed_logins for a username,
+ * max_failed_logins_per_address for an address) within lockout_time locks
+ * the key for lockout_time from then (the setting as it is when asked). _throttle_succeeded() takes a good
+ * login's attempt back: the username starts afresh, the address loses the
+ * one attempt (an application server's address sees every user's logins).
+ *
+ * When every slot is taken, a free or expired counter gives way first,
+ * then the one whose window started longest ago; a locked counter only
+ * when every counter is locked. Without preloading there is no shared
+ * memory: logins work unthrottled, and jwt_auth.throttle says so.
  */
 #include "jwt_auth.h"
 
@@ -41,8 +48,9 @@ typedef struct counter
 {
 	uint64		key;			/* 0: a free slot */
 	counter_kind kind;
-	int32		failures;
+	int32		attempts;		/* failed or in flight, in this window */
 	TimestampTz window_start;
+	TimestampTz locked_at;		/* when the limit was reached; 0: never */
 } counter;
 
 typedef struct throttle_state
@@ -128,10 +136,23 @@ counter_key(counter_kind kind, text *username)
 	return key ? key : 1;
 }
 
+static TimestampTz
+lockout_usecs(void)
+{
+	return (TimestampTz) jwt_auth_lockout_time * USECS_PER_SEC;
+}
+
 static bool
 window_over(const counter *c, TimestampTz now)
 {
-	return now - c->window_start >= (TimestampTz) jwt_auth_lockout_time * USECS_PER_SEC;
+	return now - c->window_start >= lockout_usecs();
+}
+
+/* locked for lockout_time from when the limit was reached (a changed setting applies at once) */
+static bool
+locked(const counter *c, TimestampTz now)
+{
+	return c->locked_at != 0 && now - c->locked_at < lockout_usecs();
 }
 
 /* the slot holding key, or NULL; the caller holds the lock */
@@ -144,27 +165,35 @@ find(uint64 key)
 	return NULL;
 }
 
-/* a slot for a new key: a free one, else the stalest; the caller holds the lock exclusively */
+/* how readily a slot gives way to a new key: the lowest first */
+static int
+tenure(const counter *c, TimestampTz now)
+{
+	if (c->key == 0)
+		return 0;
+	if (locked(c, now))
+		return 3;
+	return window_over(c, now) ? 1 : 2;
+}
+
+/* a slot for a new key; the caller holds the lock exclusively */
 static counter *
 claim_slot(counter_kind kind, uint64 key, TimestampTz now)
 {
 	counter    *best = &state->slots[0];
 
-	for (int i = 0; i < THROTTLE_SLOTS; i++)
+	for (int i = 1; i < THROTTLE_SLOTS && tenure(best, now) > 0; i++)
 	{
 		counter    *c = &state->slots[i];
+		int			a = tenure(c, now),
+					b = tenure(best, now);
 
-		if (c->key == 0)
-		{
-			best = c;
-			break;
-		}
-		if (c->window_start < best->window_start)
+		if (a < b || (a == b && c->window_start < best->window_start))
 			best = c;
 	}
+	memset(best, 0, sizeof(*best));
 	best->key = key;
 	best->kind = kind;
-	best->failures = 0;
 	best->window_start = now;
 	return best;
 }
@@ -176,92 +205,112 @@ limit_of(counter_kind kind)
 		jwt_auth_max_failed_logins_per_address;
 }
 
+/* is key locked? (the caller holds the lock) */
 static bool
-over_limit(counter_kind kind, uint64 key, TimestampTz now)
+key_locked(uint64 key, TimestampTz now)
+{
+	counter    *c = key ? find(key) : NULL;
+
+	return c != NULL && locked(c, now);
+}
+
+/* count an attempt for key; the one that reaches the limit locks it (exclusive lock held) */
+static void
+count_attempt(counter_kind kind, uint64 key, TimestampTz now)
 {
 	counter    *c;
 
 	if (key == 0 || limit_of(kind) == 0)
-		return false;
-	c = find(key);
-	return c != NULL && !window_over(c, now) && c->failures >= limit_of(kind);
-}
-
-static void
-count_failure(counter_kind kind, uint64 key, TimestampTz now)
-{
-	counter    *c;
-
-	if (key == 0)
 		return;
 	if ((c = find(key)) == NULL)
 		c = claim_slot(kind, key, now);
-	else if (window_over(c, now))
+	else if (window_over(c, now) && !locked(c, now))
 	{
-		c->failures = 0;
+		c->attempts = 0;
 		c->window_start = now;
+		c->locked_at = 0;
 	}
-	if (c->failures < PG_INT32_MAX)
-		c->failures++;
+	if (c->attempts < PG_INT32_MAX)
+		c->attempts++;
+	if (c->attempts >= limit_of(kind))
+		c->locked_at = now;
 }
 
-/* _throttle_allow(username text) returns boolean: false when over a limit */
-PG_FUNCTION_INFO_V1(jwt_auth_throttle_allow);
+/* take one attempt back for key, or all of them; below the limit it is unlocked */
+static void
+take_back(counter_kind kind, uint64 key, bool all)
+{
+	counter    *c = key ? find(key) : NULL;
+
+	if (c == NULL)
+		return;
+	c->attempts = all ? 0 : Max(c->attempts - 1, 0);
+	if (c->attempts == 0)
+		memset(c, 0, sizeof(*c));	/* nothing left to count: the slot is free */
+	else if (c->attempts < limit_of(kind) || limit_of(kind) == 0)
+		c->locked_at = 0;
+}
+
+/*
+ * _throttle_begin(username text) returns boolean: false when the username
+ * or the client address is locked; otherwise the attempt is counted
+ */
+PG_FUNCTION_INFO_V1(jwt_auth_throttle_begin);
 Datum
-jwt_auth_throttle_allow(PG_FUNCTION_ARGS)
+jwt_auth_throttle_begin(PG_FUNCTION_ARGS)
 {
 	text	   *username = PG_GETARG_TEXT_PP(0);
 	uint64		user_key,
 				addr_key;
 	TimestampTz now = GetCurrentTimestamp();
-	bool		over;
+	bool		refused;
 
 	if (state == NULL)
 		PG_RETURN_BOOL(true);
 	user_key = counter_key(COUNT_USERNAME, username);
 	addr_key = counter_key(COUNT_ADDRESS, NULL);
-	LWLockAcquire(state->lock, LW_SHARED);
-	over = over_limit(COUNT_USERNAME, user_key, now) || over_limit(COUNT_ADDRESS, addr_key, now);
+	LWLockAcquire(state->lock, LW_EXCLUSIVE);
+	refused = key_locked(user_key, now) || key_locked(addr_key, now);
+	if (!refused)
+	{
+		count_attempt(COUNT_USERNAME, user_key, now);
+		count_attempt(COUNT_ADDRESS, addr_key, now);
+	}
 	LWLockRelease(state->lock);
-	PG_RETURN_BOOL(!over);
+	PG_RETURN_BOOL(!refused);
 }
 
-/* _throttle_failed(username text): one more failure for the username and the address */
-PG_FUNCTION_INFO_V1(jwt_auth_throttle_failed);
+/* _throttle_succeeded(username text): a good login's attempt does not count */
+PG_FUNCTION_INFO_V1(jwt_auth_throttle_succeeded);
 Datum
-jwt_auth_throttle_failed(PG_FUNCTION_ARGS)
+jwt_auth_throttle_succeeded(PG_FUNCTION_ARGS)
 {
 	text	   *username = PG_GETARG_TEXT_PP(0);
 	uint64		user_key,
 				addr_key;
-	TimestampTz now = GetCurrentTimestamp();
 
 	if (state == NULL)
 		PG_RETURN_VOID();
 	user_key = counter_key(COUNT_USERNAME, username);
 	addr_key = counter_key(COUNT_ADDRESS, NULL);
 	LWLockAcquire(state->lock, LW_EXCLUSIVE);
-	count_failure(COUNT_USERNAME, user_key, now);
-	count_failure(COUNT_ADDRESS, addr_key, now);
+	take_back(COUNT_USERNAME, user_key, true);
+	take_back(COUNT_ADDRESS, addr_key, false);
 	LWLockRelease(state->lock);
 	PG_RETURN_VOID();
 }
 
-/* _throttle_reset(username text): a good login (or an administrator) clears the username's count */
+/* _throttle_reset(username text): an administrator clears the username's count */
 PG_FUNCTION_INFO_V1(jwt_auth_throttle_reset);
 Datum
 jwt_auth_throttle_reset(PG_FUNCTION_ARGS)
 {
 	text	   *username = PG_GETARG_TEXT_PP(0);
-	uint64		user_key;
-	counter    *c;
 
 	if (state == NULL)
 		PG_RETURN_VOID();
-	user_key = counter_key(COUNT_USERNAME, username);
 	LWLockAcquire(state->lock, LW_EXCLUSIVE);
-	if ((c = find(user_key)) != NULL)
-		memset(c, 0, sizeof(*c));
+	take_back(COUNT_USERNAME, counter_key(COUNT_USERNAME, username), true);
 	LWLockRelease(state->lock);
 	PG_RETURN_VOID();
 }
@@ -278,7 +327,7 @@ jwt_auth_throttle_state(PG_FUNCTION_ARGS)
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
 	int			in_use = 0,
-				locked = 0;
+				locked_count = 0;
 	TimestampTz now = GetCurrentTimestamp();
 
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
@@ -290,16 +339,16 @@ jwt_auth_throttle_state(PG_FUNCTION_ARGS)
 		{
 			counter    *c = &state->slots[i];
 
-			if (c->key == 0 || window_over(c, now))
+			if (c->key == 0 || (window_over(c, now) && !locked(c, now)))
 				continue;
 			in_use++;
-			if (limit_of(c->kind) > 0 && c->failures >= limit_of(c->kind))
-				locked++;
+			if (locked(c, now))
+				locked_count++;
 		}
 		LWLockRelease(state->lock);
 	}
 	values[0] = BoolGetDatum(state != NULL);
 	values[1] = Int32GetDatum(in_use);
-	values[2] = Int32GetDatum(locked);
+	values[2] = Int32GetDatum(locked_count);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }

@@ -101,7 +101,7 @@ DECLARE
 BEGIN
     PERFORM jwt_auth._require_primary();
     -- over the throttle's limit: the same answer at once, without bcrypt work
-    IF username IS NULL OR password IS NULL OR NOT jwt_auth._throttle_allow(username) THEN
+    IF username IS NULL OR password IS NULL OR NOT jwt_auth._throttle_begin(username) THEN
         RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
     END IF;
     SELECT * INTO u FROM jwt_auth.users x
@@ -113,10 +113,10 @@ BEGIN
         PERFORM jwt_auth._crypt(password, jwt_auth._gen_salt('bf', s.bcrypt_cost));
     END IF;
     IF NOT good OR u.disabled THEN
-        PERFORM jwt_auth._throttle_failed(username);
+        -- the attempt stays counted (in shared memory, which the error does not roll back)
         RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
     END IF;
-    PERFORM jwt_auth._throttle_reset(username);
+    PERFORM jwt_auth._throttle_succeeded(username);
     -- a hash weaker than the configured cost (or not bcrypt) is replaced now
     cost := CASE WHEN u.password_hash ~ '^\$2a\$[0-9]{2}\$'
                  THEN pg_catalog.substr(u.password_hash, 5, 2)::integer ELSE 0 END;
@@ -161,10 +161,18 @@ BEGIN
         WHEN u.disabled THEN 'The user is disabled.'
         WHEN t.expires_at OPERATOR(pg_catalog.<=) pg_catalog.now() THEN 'The refresh token is expired.'
     END;
+    -- the clock, not now(): a transaction that began before the token was
+    -- used must not take the reuse for an early one
     IF why IS NULL AND t.used_at IS NOT NULL AND
-       pg_catalog.now() OPERATOR(pg_catalog.-) t.used_at OPERATOR(pg_catalog.>) s.refresh_reuse_interval THEN
+       pg_catalog.clock_timestamp() OPERATOR(pg_catalog.-) t.used_at
+           OPERATOR(pg_catalog.>) s.refresh_reuse_interval THEN
         -- reuse detection: committed in its own transaction, so the error below cannot undo it
-        PERFORM jwt_auth._session_revoke_committed(ses.id, 'reuse');
+        IF NOT jwt_auth._session_revoke_committed(ses.id, 'reuse') THEN
+            RAISE EXCEPTION 'refresh token reuse detected, but the session could not be revoked'
+                USING ERRCODE = 'configuration_limit_exceeded',
+                      DETAIL = 'No background worker could be started to revoke it; the session stays live.',
+                      HINT = 'Raise max_worker_processes, and revoke the session with auth_logout.';
+        END IF;
         why := 'The refresh token was already used; the session is revoked.';
     END IF;
     IF why IS NOT NULL THEN
@@ -172,7 +180,8 @@ BEGIN
             DETAIL = why;
     END IF;
     IF t.used_at IS NULL THEN
-        UPDATE jwt_auth.refresh_tokens r SET used_at = pg_catalog.now() WHERE r.id OPERATOR(pg_catalog.=) t.id;
+        UPDATE jwt_auth.refresh_tokens r SET used_at = pg_catalog.clock_timestamp()
+         WHERE r.id OPERATOR(pg_catalog.=) t.id;
     END IF;
     UPDATE jwt_auth.sessions x SET refreshed_at = pg_catalog.now() WHERE x.id OPERATOR(pg_catalog.=) ses.id;
     RETURN jwt_auth._issue(u, ses.id, t.id);

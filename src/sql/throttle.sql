@@ -1,20 +1,21 @@
 
 ------------------------------------------------------------------------
 -- Brute-force throttling (src/throttle.c): failed logins counted per
--- username and per client address in shared memory, when jwt_auth is in
+-- username and per client address in shared memory (counted before the
+-- bcrypt work, so concurrent guesses cannot pass together), when jwt_auth is in
 -- shared_preload_libraries. The view jwt_auth.throttle says whether it is.
 ------------------------------------------------------------------------
 
-CREATE FUNCTION jwt_auth._throttle_allow(username text) RETURNS boolean
-AS 'MODULE_PATHNAME', 'jwt_auth_throttle_allow' LANGUAGE C STRICT VOLATILE;
-CREATE FUNCTION jwt_auth._throttle_failed(username text) RETURNS void
-AS 'MODULE_PATHNAME', 'jwt_auth_throttle_failed' LANGUAGE C STRICT VOLATILE;
+CREATE FUNCTION jwt_auth._throttle_begin(username text) RETURNS boolean
+AS 'MODULE_PATHNAME', 'jwt_auth_throttle_begin' LANGUAGE C STRICT VOLATILE;
+CREATE FUNCTION jwt_auth._throttle_succeeded(username text) RETURNS void
+AS 'MODULE_PATHNAME', 'jwt_auth_throttle_succeeded' LANGUAGE C STRICT VOLATILE;
 CREATE FUNCTION jwt_auth._throttle_reset(username text) RETURNS void
 AS 'MODULE_PATHNAME', 'jwt_auth_throttle_reset' LANGUAGE C STRICT VOLATILE;
 CREATE FUNCTION jwt_auth._throttle_state(OUT enabled boolean, OUT counters integer, OUT locked integer)
 RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_throttle_state' LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION jwt_auth._throttle_allow(text) IS 'internal: false when the username or the client address is over its limit';
-COMMENT ON FUNCTION jwt_auth._throttle_failed(text) IS 'internal: count a failed login';
+COMMENT ON FUNCTION jwt_auth._throttle_begin(text) IS 'internal: false when the username or the client address is locked; else count the attempt';
+COMMENT ON FUNCTION jwt_auth._throttle_succeeded(text) IS 'internal: a good login''s attempt does not count';
 COMMENT ON FUNCTION jwt_auth._throttle_reset(text) IS 'internal: clear a username''s failures';
 COMMENT ON FUNCTION jwt_auth._throttle_state() IS 'internal: whether throttling is on, counters in use, counters over their limit';
 

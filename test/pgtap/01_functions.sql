@@ -104,8 +104,8 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('_refresh_token_hash', '{text}',               'bytea', 'IMMUTABLE', true, 'c',       'u', false),
     -- throttling
     ('auth_unlock',       '{text}',                 'void',  'VOLATILE', false, 'plpgsql', 'u', true),
-    ('_throttle_allow',   '{text}',                 'boolean', 'VOLATILE', true, 'c',      'u', false),
-    ('_throttle_failed',  '{text}',                 'void',  'VOLATILE', true,  'c',       'u', false),
+    ('_throttle_begin',   '{text}',                 'boolean', 'VOLATILE', true, 'c',      'u', false),
+    ('_throttle_succeeded', '{text}',                 'void',  'VOLATILE', true,  'c',       'u', false),
     ('_throttle_reset',   '{text}',                 'void',  'VOLATILE', true,  'c',       'u', false),
     ('_throttle_state',   '{}',                     'record', 'VOLATILE', false, 'c',      'u', false),
     -- the request context: backend memory, which parallel workers do not share

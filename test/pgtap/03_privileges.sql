@@ -63,7 +63,7 @@ INSERT INTO withheld_function VALUES
     ('jwt_auth._settings()'), ('jwt_auth._issue(jwt_auth.users, uuid, uuid)'),
     ('jwt_auth._session_revoke(uuid, text)'), ('jwt_auth._session_revoke_committed(uuid, text)'),
     ('jwt_auth._refresh_token_new()'), ('jwt_auth._refresh_token_hash(text)'),
-    ('jwt_auth._throttle_allow(text)'), ('jwt_auth._throttle_failed(text)'),
+    ('jwt_auth._throttle_begin(text)'), ('jwt_auth._throttle_succeeded(text)'),
     ('jwt_auth._throttle_reset(text)'), ('jwt_auth._throttle_state()'),
     ('jwt_auth._session_refusal(jsonb)');
 

@@ -23,6 +23,19 @@ REGRESS_OPTS = --load-extension=pgcrypto --load-extension=$(EXTENSION)
 $(EXTENSION)--$(EXTVERSION).sql: $(addprefix src/sql/,$(SQL_PARTS:=.sql))
 	cat $^ > $@
 
+# PGXN's META.json carries the version as semver (1.0 -> 1.0.0), from the control file.
+EXTSEMVER = $(shell echo '$(EXTVERSION)' | awk -F. '{ printf "%d.%d.%d", $$1, $$2, $$3 }')
+META.json: META.json.in $(EXTENSION).control
+	sed -e 's/@SEMVER@/$(EXTSEMVER)/g' -e 's/@VERSION@/$(EXTVERSION)/g' $< > $@
+
+# The release archive for PGXN: the committed tree at HEAD plus the generated META.json.
+DISTNAME = $(EXTENSION)-$(EXTSEMVER)
+dist: META.json
+	git archive --format=zip --prefix=$(DISTNAME)/ --add-file=META.json -o $(DISTNAME).zip HEAD
+	@echo "wrote $(DISTNAME).zip"
+.PHONY: dist
+EXTRA_CLEAN = META.json $(EXTENSION)-*.zip
+
 # Every object is rebuilt when a header changes (PGXS tracks no dependencies).
 $(OBJS): $(wildcard src/*.h)
 

@@ -33,7 +33,7 @@ SELECT jsonb_object_keys(:'c'::jsonb) AS claim ORDER BY 1;
 SELECT :'c'::jsonb->>'sub' = :'uid' AS sub_is_the_user_id,
        :'c'::jsonb->'role' AS role, :'c'::jsonb->'team' AS team,
        (:'c'::jsonb->>'exp')::bigint - (:'c'::jsonb->>'iat')::bigint AS lifetime,
-       (:'c'::jsonb->>'iat')::bigint = floor(extract(epoch FROM now())) AS issued_now,
+       (:'c'::jsonb->>'iat')::bigint BETWEEN floor(extract(epoch FROM now())) - 5 AND floor(extract(epoch FROM now())) AS issued_now,
        :'c'::jsonb->>'sid' = (SELECT id::text FROM jwt_auth.sessions) AS sid_is_the_session,
        :'c'::jsonb->>'jti' ~ '^[0-9a-f-]{36}$' AS jti_is_a_uuid;
 SELECT last_login_at > now() - interval '1 hour' AS last_login_recorded FROM jwt_auth.users WHERE username = 'reader';

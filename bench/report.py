@@ -1,0 +1,367 @@
+"""bench/run's report: reads its "name|value" lines and writes results.md and results.png.
+
+    /usr/bin/python3 bench/report.py RESULTS_TXT OUT_DIR
+
+A name ending in .rN is one run of several; the figure is their median. Every target is
+a ratio of two figures measured in the same run (or a memory figure), marked met or not
+met; the chart draws each as the share of its target it uses (1 = exactly the target), so
+that every bar reads the same way: under the line is met, over it is not.
+"""
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+
+def load(path):
+    raw, runs = {}, {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if "|" not in line:
+                continue
+            name, value = line.split("|", 1)
+            m = re.fullmatch(r"(.*)\.r\d+", name)
+            if m:
+                runs.setdefault(m.group(1), []).append(float(value))
+            else:
+                raw[name] = value
+    for name, values in runs.items():
+        raw[name] = str(statistics.median(values))
+        raw[name + ".runs"] = " ".join(f"{v:.1f}" for v in values)
+    return raw
+
+
+class Report:
+    def __init__(self, r):
+        self.r = r
+        self.targets = []
+
+    def num(self, name):
+        return float(self.r[name])
+
+    def has(self, *names):
+        return all(n in self.r for n in names)
+
+    def target(self, group, what, against, value, ref, ratio, target_text, met, share, chart_label):
+        self.targets.append(dict(group=group, what=what, against=against, value=value, ref=ref,
+                                 ratio=ratio, target=target_text, met=met, share=share,
+                                 chart=chart_label))
+
+    # a cost that must be at most `limit` times a reference cost
+    def at_most(self, group, what, name, against, ref_name, limit, unit="µs"):
+        v, ref = self.num(name), self.num(ref_name)
+        ratio = v / ref
+        self.target(group, what, against, f"{v:.2f} {unit}", f"{ref:.2f} {unit}", f"{ratio:.2f}×",
+                    f"≤ {limit:g}×", ratio <= limit, ratio / limit,
+                    f"{what}: {ratio:.2f}× {against} (≤ {limit:g}×)")
+
+    def build(self):
+        sql = "SQL"
+        self.at_most(sql, "jwt_sign HS256", "sql.HS256.sign.explicit", "pgcrypto hmac()", "sql.hmac", 1.5)
+        self.at_most(sql, "jwt_verify HS256", "sql.HS256.verify.explicit", "pgcrypto hmac()", "sql.hmac", 2.5)
+        for op, fn in (("sign", "jwt_sign"), ("verify", "jwt_verify")):
+            self.at_most(sql, f"{fn} HS256", f"sql.HS256.{op}.explicit", "libjwt (standalone)",
+                         f"libjwt.HS256.{op}", 0.5)
+        for op, fn in (("sign", "jwt_sign"), ("verify", "jwt_verify")):
+            self.at_most(sql, f"{fn} HS256", f"sql.HS256.{op}.explicit", "PyJWT (standalone)",
+                         f"pyjwt.HS256.{op}", 0.2)
+        for op, fn in (("sign", "jwt_sign(payload)"), ("verify", "jwt_verify(token)")):
+            self.at_most(sql, f"{fn} stored key", f"sql.HS256.{op}.stored", "explicit key",
+                         f"sql.HS256.{op}.explicit", 1.25)
+        for alg, prim in ASYM:
+            for op in ("sign", "verify"):
+                v, ref = self.num(f"sql.{alg}.{op}"), self.num(f"openssl.{prim}.{op}")
+                limit = 1.1 * ref + 3
+                self.target(sql, f"jwt_{op} {alg}", f"openssl speed {prim}", f"{v:.1f} µs",
+                            f"{ref:.1f} µs", f"{v / ref:.2f}× ({v - ref:+.1f} µs)", "≤ 1.1× + 3 µs",
+                            v <= limit, v / limit,
+                            f"jwt_{op} {alg}: {v / ref:.2f}× openssl ({v - ref:+.1f} µs; ≤ 1.1× + 3 µs)")
+
+        pg = "pgbench"
+        crypt, login = self.num("pgbench.crypt"), self.num("pgbench.login")
+        cost = crypt / login
+        self.target(pg, "auth_login, bcrypt cost 10 (time per login)", "bare crypt() on the same hash",
+                    f"{login:.1f} tps", f"{crypt:.1f} tps", f"{cost:.3f}×", "≤ 1.03×", cost <= 1.03,
+                    cost / 1.03, f"auth_login: {cost:.3f}× the time of bare crypt() (≤ 1.03×)")
+        for name, what, ref_name, against, limit in (
+                ("refresh", "auth_refresh", "simple_update", "pgbench simple-update (-N)", 0.5),
+                ("auth_select_es", "authenticate(ES256 token) + RLS select", "select",
+                 "the select unauthenticated", 0.8),
+                ("auth_select_hs", "authenticate(HS256 token) + RLS select", "select",
+                 "the select unauthenticated", 0.8)):
+            v, ref = self.num(f"pgbench.{name}"), self.num(f"pgbench.{ref_name}")
+            ratio = v / ref
+            self.target(pg, what, against, f"{v:.1f} tps", f"{ref:.1f} tps", f"{ratio:.2f}×",
+                        f"≥ {limit:g}×", ratio >= limit, limit / ratio,
+                        f"{what}: {ratio:.2f}× the TPS of {against.replace('pgbench ', '')} (≥ {limit:g}×)")
+
+        mem = "memory"
+        before, after = self.num("mem.verify.rss_kb.before"), self.num("mem.verify.rss_kb.after")
+        grow = after - before
+        calls = int(self.num("mem.verify.calls"))
+        self.target(mem, f"backend RSS growth over {calls:,} jwt_verify calls", "",
+                    f"{grow:+.0f} kB", "", f"{grow / 1024:+.2f} MB", "≤ 1 MB", grow <= 1024,
+                    max(grow, 0) / 1024, f"RSS growth over {calls:,} verifies: {grow:+.0f} kB (≤ 1 MB)")
+        grown = int(self.num("mem.rounds.ctx_grown"))
+        rounds = int(self.num("mem.rounds.calls"))
+        bytes_grown = self.num("mem.rounds.ctx_bytes.after") - self.num("mem.rounds.ctx_bytes.before")
+        self.target(mem, f"memory contexts grown across {rounds:,} login/refresh rounds", "",
+                    f"{grown} of {int(self.num('mem.rounds.ctx_count'))}", "",
+                    f"{bytes_grown:+.0f} B in all", "none", grown == 0, 0.0 if grown == 0 else CLIP,
+                    f"memory contexts grown over {rounds:,} rounds: {grown} (none)")
+
+    # ---- results.md ----
+    def markdown(self, png_name):
+        r, t = self.r, self.targets
+        met = sum(1 for x in t if x["met"])
+        missed = [x for x in t if not x["met"]]
+        lines = []
+        add = lines.append
+        add("# jwt_auth benchmark results")
+        add("")
+        if r.get("meta.mode") == "quick":
+            add("**Quick smoke run (BENCH_QUICK=1): small sizes and short runs; "
+                "the figures show that the tooling works, not how fast jwt_auth is.**")
+            add("")
+        add(f"Made by `bench/run` on {r['meta.date']}, in one run: every ratio below compares two "
+            "figures measured in that run, on the same machine, under the same load.")
+        add("")
+        add("| machine | |")
+        add("|---|---|")
+        add(f"| cores (`nproc`) | {r['meta.nproc']} |")
+        add(f"| CPU (`/proc/cpuinfo`) | {r['meta.cpu']} |")
+        add(f"| system | {r['meta.os']} |")
+        add(f"| software | {r['meta.postgres']}, {r['meta.openssl']}, libjwt {r['meta.libjwt']}, "
+            f"PyJWT {r['meta.pyjwt']} |")
+        add(f"| load average (1, 5, 15 min) at start / end | {r['meta.load_start']} / "
+            f"{r.get('meta.load_end', '?')} |")
+        add("")
+        add("The machine was shared with other work (test suites running beside the benchmark): "
+            "absolute times move from run to run; ratios measured in one run much less.")
+        add("")
+        add(f"![each ratio as the share of its target it uses]({png_name})")
+        add("")
+        add(f"## Targets: {met} of {len(t)} met")
+        add("")
+        if missed:
+            add("Not met: " + "; ".join(f"{x['what']} vs {x['against']}" if x["against"] else x["what"]
+                                        for x in missed) + ".")
+            add("")
+        add("| | measured | against | measured value | reference value | ratio | target | |")
+        add("|---|---|---|---|---|---|---|---|")
+        for i, x in enumerate(t, 1):
+            add(f"| {i} | {x['what']} | {x['against']} | {x['value']} | {x['ref']} | {x['ratio']} | "
+                f"{x['target']} | {'met' if x['met'] else '**not met**'} |")
+        add("")
+
+        add(f"## 1. Per call inside SQL")
+        add("")
+        clock = ("the backend's CPU time" if "CPU" in r.get("meta.clock", "") else "wall-clock time")
+        add(f"µs of {clock} per call: the cost of one more call in a query over {int(r['meta.sql_rows']):,} rows "
+            f"(HS256) or {int(r['meta.asym_rows']):,} rows per algorithm, whose inputs differ per row, "
+            "less the same query without the call, and less the query on 1 row (so that what a statement "
+            f"sets up once is not spread over its rows); median of {r['meta.runs']} rounds. "
+            "A statement's first call is the 1-row query less its baseline: what an application pays "
+            "when it sends one call per statement. With a key passed in the call, that includes parsing "
+            "the key and setting up its OpenSSL contexts (kept per call site, so once per statement); "
+            "stored keys are kept per backend. It also carries the difference in parse and plan time of "
+            "the two queries: `hmac()`'s row shows about how much.")
+        add("")
+        hmac = self.num("sql.hmac")
+        add("| operation | µs per call | × one pgcrypto `hmac()` | a statement's first call, µs |")
+        add("|---|---|---|---|")
+        for name, label in (("sql.hmac", "pgcrypto `hmac(signing_input, key, 'sha256')`"),
+                            ("sql.HS256.sign.explicit", "`jwt_sign(claims::json, key)` HS256"),
+                            ("sql.HS256.sign.explicit_jsonb", "`jwt_sign(claims::jsonb, key)` HS256"),
+                            ("sql.HS256.sign.stored", "`jwt_sign(claims::json)`, stored HS256 key"),
+                            ("sql.HS256.verify.explicit", "`jwt_verify(token, key)` HS256 (returns jsonb)"),
+                            ("sql.HS256.verify.stored", "`jwt_verify(token)`, stored HS256 key"),
+                            ("sql.HS256.valid.explicit", "`jwt_valid(token, key)` HS256 (boolean)")):
+            v = self.num(name)
+            add(f"| {label} | {v:.2f} | {v / hmac:.2f} | {self.num(name + '.first'):,.0f} |")
+        add("")
+        add("| alg | op | jwt_auth in SQL, µs | `openssl speed`, µs | ratio | µs over | limit: 1.1× + 3 µs | "
+            "a statement's first call, µs |")
+        add("|---|---|---|---|---|---|---|---|")
+        for alg, prim in ASYM:
+            for op in ("sign", "verify"):
+                v, ref = self.num(f"sql.{alg}.{op}"), self.num(f"openssl.{prim}.{op}")
+                add(f"| {alg} | {op} | {v:.1f} | {ref:.1f} | {v / ref:.2f} | {v - ref:+.1f} | "
+                    f"{1.1 * ref + 3:.1f} | {self.num(f'sql.{alg}.{op}.first'):,.0f} |")
+        add("")
+        add(f"`openssl speed` ({', '.join(p for _, p in ASYM[1:])}; PS256 is set beside rsa2048 "
+            "too) counts user CPU time: median of 3 runs, each figure's runs: " + "; ".join(
+                f"{p} {op} {r.get(f'openssl.{p}.{op}.runs', '?')} µs"
+                for p in ("rsa2048", "ecdsap256", "ed25519") for op in ("sign", "verify")) + ".")
+        add("")
+
+        add("## 2. Standalone libraries")
+        add("")
+        add(("µs of CPU time" if "CPU" in r.get("meta.clock", "") else "µs") +
+            " per call in one process, inputs varied per call, empty loop subtracted, median of "
+            f"{r['meta.runs']} runs. libjwt 1.10 (C): sign = `jwt_new`, `jwt_add_grants_json`, "
+            "`jwt_set_alg`, `jwt_encode_str`; verify = `jwt_decode` with the key (it takes PEM and parses "
+            "it on every call; its API has no parsed-key object). PyJWT: `jwt.encode(dict, key)`, "
+            "`jwt.decode(token, key, algorithms=[alg])`, keys loaded once as `cryptography` objects.")
+        add("")
+        add("| alg | op | jwt_auth in SQL | libjwt | jwt_auth ÷ libjwt | PyJWT | jwt_auth ÷ PyJWT |")
+        add("|---|---|---|---|---|---|---|")
+        for alg in ("HS256", "RS256", "ES256"):
+            for op in ("sign", "verify"):
+                name = f"sql.{alg}.{op}.explicit" if alg == "HS256" else f"sql.{alg}.{op}"
+                v, lj, py = self.num(name), self.num(f"libjwt.{alg}.{op}"), self.num(f"pyjwt.{alg}.{op}")
+                add(f"| {alg} | {op} | {v:.2f} | {lj:.2f} | {v / lj:.2f} | {py:.2f} | {v / py:.2f} |")
+        add("")
+
+        add("## 3. End to end with pgbench")
+        add("")
+        add(f"{r['meta.clients']} clients, 2 threads, prepared protocol, {r['meta.pg_seconds']} s per run "
+            "(twice that for the bcrypt pair); the runs of each group take turns in rotated order "
+            "(AB BA AB BA, ABC BCA CAB), so that a load rising or falling meanwhile weighs on each alike; "
+            "median TPS. Wall-clock throughput: the other work on the machine takes its share from every "
+            "run of a group alike. Scripts in `bench/auth/`.")
+        add("")
+        add("| run | what each transaction does | TPS | each run's TPS |")
+        add("|---|---|---|---|")
+        for name, what in PGBENCH:
+            add(f"| {name} | {what} | {self.num('pgbench.' + name):.1f} | "
+                f"{r.get('pgbench.' + name + '.runs', '')} |")
+        add("")
+        if self.has("auth.login_ms.good", "auth.login_ms.bare_crypt"):
+            good, bare = self.num("auth.login_ms.good"), self.num("auth.login_ms.bare_crypt")
+            add("In one backend, alternating, median of 21: a good `auth_login` takes "
+                f"{good:.2f} ms, bare `crypt()` on the same hash {bare:.2f} ms ({good / bare:.3f}×); "
+                "a failed login costs the same bcrypt work whether the user exists or not: known user "
+                f"{self.num('auth.login_ms.failed_known_user'):.2f} ms, unknown user "
+                f"{self.num('auth.login_ms.failed_unknown_user'):.2f} ms.")
+            add("")
+
+        add("## 4. Memory of one backend")
+        add("")
+        add("One psql session; RSS from `/proc/<pg_backend_pid()>/status` (VmRSS, and RssAnon, the "
+            "backend's private memory: VmRSS also counts the shared buffers it has touched), contexts from "
+            "`pg_backend_memory_contexts`, by name and ident. Each phase starts after a warm-up of the "
+            "same work.")
+        add("")
+        add("| phase | VmRSS before → halfway → after, kB | RssAnon before → halfway → after, kB | "
+            "context bytes before → after | contexts grown |")
+        add("|---|---|---|---|---|")
+        for p, label in (("verify", "jwt_verify calls (HS256, half explicit key, half stored)"),
+                         ("rounds", "login + refresh rounds (bcrypt cost 4)")):
+            g = lambda w: int(self.num(f"mem.{p}.{w}"))  # noqa: E731
+            mid = lambda w: (f"{g(w + '.middle'):,} → " if self.has(f"mem.{p}.{w}.middle") else "")  # noqa: E731
+            add(f"| {g('calls'):,} {label} | {g('rss_kb.before'):,} → {mid('rss_kb')}{g('rss_kb.after'):,} "
+                f"({g('rss_kb.after') - g('rss_kb.before'):+,}) | {g('anon_kb.before'):,} → "
+                f"{mid('anon_kb')}{g('anon_kb.after'):,} ({g('anon_kb.after') - g('anon_kb.before'):+,}) | "
+                f"{g('ctx_bytes.before'):,} → {g('ctx_bytes.after'):,} | {g('ctx_grown')} of "
+                f"{g('ctx_count')} |")
+        add("")
+        for p in ("verify", "rounds"):
+            grown = r.get(f"mem.{p}.ctx_grown_list", "")
+            if grown:
+                add(f"Grown over the {p} phase: {grown}.")
+                add("")
+
+        add("## How it is measured")
+        add("")
+        add("- `bench/run` (as root) installs what is missing (the project's packages, libjwt-dev, "
+            "python3-jwt, gnuplot), builds and installs jwt_auth, builds `drivers/libjwt_bench.c` and "
+            "`drivers/cpu_ns.c`, starts a throwaway cluster (fsync off) and removes it at the end. "
+            "`BENCH_QUICK=1` is a smoke run. `results.txt` beside this file holds the raw figures: "
+            "`bench/report.py results.txt DIR` redoes this report from them.")
+        add("- In SQL (`hs256.sql`, `asym.sql`, `measure.sql`): each operation is a `count()` over a table "
+            "whose inputs differ per row, timed on all rows and on 1 row, each beside the same query "
+            "without the call; every round times every operation, so that other work on the machine "
+            "falls on all alike. Times are the backend's CPU time (`drivers/cpu_ns.c`, "
+            "CLOCK_PROCESS_CPUTIME_ID), as the drivers' and `openssl speed`'s are: on a shared machine "
+            "wall-clock time would count the time the process waits for a core. The standalone drivers "
+            "subtract their empty loop the same way.")
+        add("- `authenticate` runs as `bench_app` (a member of `bench_user`) and its statement also reads "
+            "the token from a table by primary key; the baseline runs the same BEGIN / select / COMMIT "
+            "as `bench_plain` (BYPASSRLS). `auth_refresh` also writes the new refresh token back to a "
+            "table; each pgbench client rotates tokens of its own.")
+        add("- Asymmetric targets allow 1.1 × `openssl speed` + 3 µs for the JWT work around the "
+            "primitive (base64url, JSON, the hash of the signing input).")
+        add("")
+        return "\n".join(lines)
+
+    # ---- results.png ----
+    def chart(self, png_path):
+        t = self.targets
+        with tempfile.TemporaryDirectory() as d:
+            data = os.path.join(d, "chart.tsv")
+            with open(data, "w", encoding="utf-8") as f:
+                y, group = -1, None
+                for x in t:
+                    y += 1 if x["group"] == group else (1 if group is None else 2)
+                    group = x["group"]
+                    share = max(min(x["share"], CLIP), 0.015)
+                    clipped = "  ▶" if x["share"] > CLIP else ""
+                    color = 0x8BC98E if x["met"] else 0xEF8A8A
+                    name = f"{x['group']}: {x['chart']}{clipped}".replace('"', "'")
+                    f.write(f"{y}\t{share:.4f}\t{color}\t{name}\n")
+            n = len(t)
+            rows = y + 1
+            met = sum(1 for x in t if x["met"])
+            mode = " — QUICK SMOKE RUN" if self.r.get("meta.mode") == "quick" else ""
+            script = f"""
+set terminal pngcairo noenhanced size 1400,{170 + 32 * rows} font "DejaVu Sans,11"
+set output '{png_path}'
+set datafile separator "\\t"
+set title "jwt_auth: each ratio as the share of its target it uses ({met} of {n} met){mode}\\n\\
+{self.r['meta.date']}, {self.r['meta.nproc']} cores, {self.r['meta.cpu']}; all figures from one run" font ",13"
+set xrange [0:{CLIP + 0.05}]
+set yrange [{rows} - 0.4:-0.6]
+set xtics 0.25 nomirror
+set grid xtics lc rgb "#dddddd"
+unset ytics
+set xlabel "share of the target used: ratio ÷ target for a cost, target ÷ ratio for a throughput; green: met, red: not met (▶: beyond the axis)"
+set arrow from 1, graph 0 to 1, graph 1 nohead lw 2 dt 2 lc rgb "#333333"
+set label "target" at 1.01, graph 0.995 left font ",10" tc rgb "#333333"
+set style fill solid 0.85 noborder
+set key off
+plot '{data}' using ($2/2):1:(0):2:($1-0.36):($1+0.36):3 with boxxyerror lc rgb variable, \\
+     '' using (0.01):1:4 with labels left font ",10" tc rgb "#000000"
+"""
+            gp = os.path.join(d, "chart.gp")
+            with open(gp, "w", encoding="utf-8") as f:
+                f.write(script)
+            subprocess.run(["gnuplot", gp], check=True)
+
+
+ASYM = (("RS256", "rsa2048"), ("PS256", "rsa2048"), ("ES256", "ecdsap256"), ("EdDSA", "ed25519"))
+PGBENCH = (
+    ("crypt", "`SELECT crypt('…', h) = h` on a user's bcrypt hash (cost 10)"),
+    ("login", "`SELECT jwt_auth.auth_login(user, password)`: bcrypt cost 10, session, refresh token, ES256 access token"),
+    ("simple_update", "pgbench's built-in simple-update (`-N`), scale 1"),
+    ("refresh", "`UPDATE bench_token SET token = auth_refresh(token)->>'refresh_token' WHERE id = …`"),
+    ("select", "BEGIN; `SELECT body FROM bench_rows WHERE id = …`; COMMIT, as a BYPASSRLS role"),
+    ("auth_select_es", "BEGIN; `SELECT jwt_auth.authenticate(token) …` (ES256); the select under RLS; COMMIT"),
+    ("auth_select_hs", "BEGIN; `SELECT jwt_auth.authenticate(token) …` (HS256); the select under RLS; COMMIT"),
+)
+CLIP = 3.0
+
+
+def main():
+    results, out = sys.argv[1:]
+    rep = Report(load(results))
+    rep.build()
+    md_path = os.path.join(out, "results.md")
+    png_path = os.path.join(out, "results.png")
+    with open(md_path, "w", encoding="utf-8") as f:
+        f.write(rep.markdown("results.png") + "\n")
+    if shutil.which("gnuplot"):
+        rep.chart(os.path.abspath(png_path))
+    width = max(len(x["what"] + x["against"]) for x in rep.targets) + 4
+    for x in rep.targets:
+        what = f"{x['what']} vs {x['against']}" if x["against"] else x["what"]
+        print(f"{what:<{width}} {x['ratio']:>22} {x['target']:>14}  {'met' if x['met'] else 'NOT MET'}")
+    print(f"\nwrote {md_path} and {png_path}")
+
+
+if __name__ == "__main__":
+    main()

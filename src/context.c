@@ -37,6 +37,7 @@ typedef struct auth_frame
 } auth_frame;
 
 static auth_frame *current;		/* in TopTransactionContext, or NULL */
+static SPIPlanPtr session_plan;	/* check_session's query, kept */
 
 static void
 forget_at_end(XactEvent event, void *arg)
@@ -136,8 +137,17 @@ check_session(Jsonb *claims)
 		 * Not read-only: a fresh snapshot sees a session that this very
 		 * statement opened (authenticate(auth_login(...)->>'access_token')).
 		 */
-		if (SPI_execute_with_args("SELECT jwt_auth._session_refusal($1)", 1, argtypes, values,
-								  NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		if (session_plan == NULL)
+		{
+			/* parsed and planned once per backend; the plan cache keeps it valid */
+			SPIPlanPtr	plan = SPI_prepare("SELECT jwt_auth._session_refusal($1)", 1, argtypes);
+
+			if (plan == NULL || SPI_keepplan(plan) != 0)
+				elog(ERROR, "jwt_auth: preparing the session check failed");
+			session_plan = plan;
+		}
+		if (SPI_execute_plan(session_plan, values, NULL, false, 1) != SPI_OK_SELECT ||
+			SPI_processed != 1)
 			elog(ERROR, "jwt_auth: checking the session failed");
 		refusal = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 		if (refusal != NULL)

@@ -12,3 +12,8 @@ BEGIN
 END
 $$;
 
+
+-- The extension's own schema, a member of it (see jwt_auth.control): it
+-- fails here if a schema jwt_auth already exists, rather than adopt one
+-- whose owner and privileges the extension does not know.
+CREATE SCHEMA jwt_auth;

@@ -4,7 +4,7 @@
 -- constraints, trigger and dump registration; and nothing in the schema
 -- that is not on the list.
 BEGIN;
-SELECT plan(633);
+SELECT plan(634);
 
 -- The contract, one row per function. volatility: verification reads the
 -- clock (STABLE), signing is VOLATILE, pure transforms are IMMUTABLE.
@@ -351,12 +351,18 @@ SELECT throws_ok(
       VALUES ('pgtap-1', 'HS256', 'active', '\x00'), ('pgtap-2', 'HS256', 'active', '\x01')$$,
     '23505', NULL, 'two active keys are refused by the table');
 
--- the extension itself: schema jwt_auth, not relocatable, needs pgcrypto
+-- the extension itself: it owns schema jwt_auth, is not relocatable, needs pgcrypto
 SELECT results_eq(
     $$SELECT e.extnamespace::regnamespace::text, e.extrelocatable
         FROM pg_catalog.pg_extension e WHERE e.extname = 'jwt_auth'$$,
-    $$VALUES ('jwt_auth', false)$$,
-    'jwt_auth is installed in schema jwt_auth and is not relocatable');
+    $$VALUES ('pg_catalog', false)$$,
+    'jwt_auth is not relocatable (its control file names pg_catalog, as it makes its own schema)');
+SELECT ok(
+    EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+              JOIN pg_catalog.pg_extension e ON d.refobjid = e.oid AND e.extname = 'jwt_auth'
+             WHERE d.classid = 'pg_catalog.pg_namespace'::regclass
+               AND d.objid = 'jwt_auth'::regnamespace AND d.deptype = 'e'),
+    'schema jwt_auth is a member of the extension, so DROP EXTENSION removes it');
 SELECT ok(
     EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
               JOIN pg_catalog.pg_extension e ON d.objid = e.oid AND e.extname = 'jwt_auth'

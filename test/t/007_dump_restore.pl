@@ -193,6 +193,27 @@ TODO:
 	same_rows('app_parallel');
 }
 
+# What the README gives for a parallel restore: everything but the
+# extension's table data with -j, then that data alone, serially, in the
+# archive's foreign-key order.
+$node_b->safe_psql('postgres', 'CREATE DATABASE app_parallel_split');
+my $toc = "${PostgreSQL::Test::Utils::tmp_check}/parallel.list";
+{
+	open my $fh, '>', $toc or die "$toc: $!";
+	print $fh map { "$_\n" } grep { !/ TABLE DATA jwt_auth / } @toc;
+	close $fh;
+}
+$ret = IPC::Run::run(
+	[ 'pg_restore', '--exit-on-error', '-j', '4', '-L', $toc, '-d', $node_b->connstr('app_parallel_split'), $dump ],
+	'>', \$out, '2>', \$err);
+ok($ret, 'pg_restore -j 4 of all but the jwt_auth table data succeeds') or diag "pg_restore said:\n$err";
+$ret = IPC::Run::run(
+	[ 'pg_restore', '--exit-on-error', '--data-only', '--schema', 'jwt_auth', '-d',
+		$node_b->connstr('app_parallel_split'), $dump ],
+	'>', \$out, '2>', \$err);
+ok($ret, 'then pg_restore --data-only --schema jwt_auth (serial) succeeds') or diag "pg_restore said:\n$err";
+same_rows('app_parallel_split');
+
 is( $node_b->safe_psql('app', q{SELECT string_agg(kid || ' ' || status || ' ' || (private_key IS NOT NULL), ', ' ORDER BY kid)
                            FROM jwt_auth.keys}),
 	'dump-eddsa revoked true, dump-es256 active true, dump-hs256 retired true, dump-rs256 standby true',

@@ -164,9 +164,11 @@ is(run_ok(q{SELECT extversion FROM pg_extension WHERE extname = 'jwt_auth'}),
 	$default, "CREATE EXTENSION jwt_auth CASCADE installs version $default");
 is($err =~ s/^NOTICE:  00000: installing required extension "pgcrypto"\n?//r,
 	'', 'with no message but that it installs pgcrypto (no warning)');
-is( run_ok(q{SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
-              WHERE e.extname = 'jwt_auth'}),
-	'jwt_auth', 'in schema jwt_auth');
+is( run_ok(
+		q{SELECT count(*) FROM pg_depend
+           WHERE classid = 'pg_namespace'::regclass AND objid = 'jwt_auth'::regnamespace AND deptype = 'e'
+             AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'jwt_auth')}),
+	'1', 'with its schema jwt_auth, which is a member of the extension');
 
 my $installed = run_ok($catalog_objects);
 my $with_pgcrypto_only = do
@@ -205,29 +207,24 @@ is($err, '', 'DROP EXTENSION jwt_auth succeeds, with no message');
 
 my $dropped = run_ok($catalog_objects);
 my @left = not_ours(added($with_pgcrypto_only, $dropped));
-# the schema jwt_auth, and what it carries, is a known leftover (below)
-my @schema_left = grep { /\bschema jwt_auth\b/ } @left;
-is(join("\n", grep { !/\bschema jwt_auth\b/ } @left),
-	'', 'after DROP EXTENSION, the catalogs hold nothing the install added (but the schema, below)');
-is(join("\n", grep { !/^schema jwt_auth$/ } split /\n/, run_ok($named_jwt_auth)),
-	'', 'no function, type, table, view, role, event trigger or setting names jwt_auth');
-
-# CREATE EXTENSION makes the control file's schema when it is missing, but
-# before the extension exists: the schema is no member of it, and DROP
-# EXTENSION leaves it, with the initial privileges the install script's
-# GRANT USAGE ON SCHEMA jwt_auth TO PUBLIC recorded for it.
-TODO:
-{
-	local $TODO = 'the schema named in jwt_auth.control is created outside the extension, so the drop leaves it';
-	is(run_ok(q{SELECT count(*) FROM pg_namespace WHERE nspname = 'jwt_auth'}),
-		'0', 'the schema jwt_auth, which CREATE EXTENSION created, is gone (pg_namespace)');
-	is(join("\n", @schema_left), '', 'nothing of it is left in the catalogs (schema, initial privileges)');
-}
+is(join("\n", @left), '',
+	'after DROP EXTENSION, the catalogs hold nothing the install added (schema, initial privileges and all)');
+is(run_ok($named_jwt_auth), '',
+	'no schema, function, type, table, view, role, event trigger or setting names jwt_auth');
 
 is(run_ok(q{SELECT count(*) FROM pg_extension WHERE extname = 'pgcrypto'}),
 	'1', 'pgcrypto, which CASCADE installed, stays (DROP EXTENSION does not cascade up)');
 
 # --- install again ------------------------------------------------------------
+
+# a schema jwt_auth that is not the extension's is refused, not adopted
+run_ok('CREATE SCHEMA jwt_auth');
+($out, $err) = run('CREATE EXTENSION jwt_auth');
+like($err, qr/ERROR:  42P06: schema "jwt_auth" already exists/,
+	'CREATE EXTENSION refuses when a schema jwt_auth already exists (42P06), not taking it over');
+is(run_ok(q{SELECT count(*) FROM pg_extension WHERE extname = 'jwt_auth'}),
+	'0', 'and installs nothing');
+run_ok('DROP SCHEMA jwt_auth');
 
 ($out, $err) = run('CREATE EXTENSION jwt_auth');
 is($err, '', 'CREATE EXTENSION jwt_auth again (pgcrypto is there) succeeds, with no message');

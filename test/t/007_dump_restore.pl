@@ -173,27 +173,13 @@ sub same_rows
 }
 same_rows('app');
 
-# A parallel restore loads each table's data in a worker of its own, in
-# its own transaction, and waits only for the dependencies the archive
-# records. pg_dump sorts the config tables' data in foreign-key order
-# (users, sessions, refresh_tokens), but records for a TABLE DATA entry
-# only its table, which an extension's member table is not in the archive:
-# so the workers COPY sessions and refresh_tokens at once, and the FK
-# refresh_tokens -> sessions (or sessions -> users) fails when the
-# referenced rows are not committed yet.
-$node_b->safe_psql('postgres', 'CREATE DATABASE app_parallel');
-$ret = IPC::Run::run(
-	[ 'pg_restore', '--exit-on-error', '-j', '4', '-d', $node_b->connstr('app_parallel'), $dump ],
-	'>', \$out, '2>', \$err);
-TODO:
-{
-	local $TODO = 'pg_restore -j: the FK between config tables is not a dependency in the archive';
-	ok($ret, 'pg_restore -j 4 (parallel) into another database succeeds')
-	  or diag "pg_restore said:\n$err";
-	same_rows('app_parallel');
-}
-
-# What the README gives for a parallel restore: everything but the
+# A parallel restore (pg_restore -j) loads each table's data in a worker of
+# its own, in its own transaction. pg_dump sorts the config tables' data in
+# foreign-key order (users, sessions, refresh_tokens), but a parallel
+# restore may COPY sessions and refresh_tokens at once, and the FK
+# refresh_tokens -> sessions (or sessions -> users) then fails when the
+# referenced rows are not committed yet: whether it does is a race, so it is
+# not tested here. What the README gives instead: everything but the
 # extension's table data with -j, then that data alone, serially, in the
 # archive's foreign-key order.
 $node_b->safe_psql('postgres', 'CREATE DATABASE app_parallel_split');

@@ -228,3 +228,29 @@ $$;
 SELECT * FROM pg_temp.try_keys(ARRAY[:'kjwk', '{"kty":"oct"}', :'kjwk', '{"kty":"oct","k":"c2hvcnQ"}',
                                      :'kbinjwk', '{"kty":"oct","k":"!"}', :'kjwk']);
 DROP TABLE ring;
+
+-- The claims come back as the jsonb jsonb_in makes of the same text (built
+-- from the verifier's own parse): escapes, non-ASCII, numbers of every
+-- shape, nesting, empty containers, names in any order or escaped.
+CREATE TEMP TABLE shapes (n int, claims text);
+INSERT INTO shapes VALUES
+  (1, '{"sub":"a\"b\\c\/d\b\f\n\r\t","exp":4102444800}'),
+  (2, '{"name":"\u00e9t\u00e9 \ud83d\ude00 caf\u00E9","raw":"été 😀"}'),
+  (3, '{"n":[0,-0,1.0,1.50,-2.5e3,1E+2,1e-7,123456789012345678901234567890,0.000001,1e40]}'),
+  (4, '{"deep":{"a":[{"b":[[],{}]},null,true,false,""]},"e":{},"f":[]}'),
+  (5, '{"zz":1,"a":2,"mm":3,"\u0061b":4,"b\u0020c":5,"":6}'),
+  (6, '{"roles":["x","y"],"iat":1700000000.5,"nbf":0}');
+SELECT n,
+       jwt_auth.jwt_verify(jwt_auth.jwt_sign(claims, 'shape-secret-0123456789abcdefghij'),
+                           'shape-secret-0123456789abcdefghij')::text
+           = claims::jsonb::text AS same_text,
+       jwt_auth.jwt_verify(jwt_auth.jwt_sign(claims, 'shape-secret-0123456789abcdefghij'),
+                           'shape-secret-0123456789abcdefghij')
+           = claims::jsonb AS same_jsonb,
+       (jwt_auth.jwt_decode(jwt_auth.jwt_sign(claims, 'shape-secret-0123456789abcdefghij'))).payload::text
+           = claims::jsonb::text AS decode_same_text
+  FROM shapes ORDER BY n;
+SELECT jwt_auth.jwt_verify(jwt_auth.jwt_sign(claims, 'shape-secret-0123456789abcdefghij'),
+                           'shape-secret-0123456789abcdefghij')
+  FROM shapes ORDER BY n;
+DROP TABLE shapes;

@@ -220,13 +220,6 @@ jwt_auth_json_arg(FunctionCallInfo fcinfo, int argno, size_t *len)
 	}
 }
 
-Datum
-jwt_auth_jsonb(const char *json, size_t len)
-{
-	/* the core has checked the text, so jsonb_in cannot fail on it */
-	return DirectFunctionCall1(jsonb_in, CStringGetDatum(pnstrdup(json, len)));
-}
-
 double
 jwt_auth_now(void)
 {

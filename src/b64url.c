@@ -71,15 +71,35 @@ b64url_encode(const uint8_t *in, size_t n, char *out)
 static bool
 decode(const char *in, size_t n, uint8_t *out, size_t *outlen, bool lenient)
 {
+	const unsigned char *s = (const unsigned char *) in;
 	uint8_t    *p = out;
+	size_t		i = 0;
 	uint32_t	acc = 0;
 	int			bits = 0;
 
 	if (n % 4 == 1)
 		return false;
-	for (size_t i = 0; i < n; i++)
+	/* whole groups of four characters make three bytes */
+	for (; i + 4 <= n; i += 4)
 	{
-		int			v = char_value((unsigned char) in[i], lenient);
+		int			a = char_value(s[i], lenient),
+					b = char_value(s[i + 1], lenient),
+					c = char_value(s[i + 2], lenient),
+					d = char_value(s[i + 3], lenient);
+		uint32_t	v;
+
+		if ((a | b | c | d) < 0)
+			return false;
+		v = ((uint32_t) a << 18) | ((uint32_t) b << 12) | ((uint32_t) c << 6) | (uint32_t) d;
+		p[0] = (uint8_t) (v >> 16);
+		p[1] = (uint8_t) (v >> 8);
+		p[2] = (uint8_t) v;
+		p += 3;
+	}
+	/* two or three characters left make one or two bytes */
+	for (; i < n; i++)
+	{
+		int			v = char_value(s[i], lenient);
 
 		if (v < 0)
 			return false;

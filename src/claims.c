@@ -3,6 +3,7 @@
  */
 #include "claims.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "json.h"
@@ -26,35 +27,76 @@ parse_object(const char *text, size_t len, json_doc *doc, jwt_status not_json)
 	}
 }
 
-/* a time claim, if present, as a finite number */
-static jwt_status
-time_claim(const json_doc *doc, const char *name, bool *present, double *value)
+/* the registered claims of a payload: the token of each one's value, 0 when absent */
+typedef struct registered
 {
-	uint32_t	v;
+	uint32_t	exp,
+				nbf,
+				iat,
+				iss,
+				sub,
+				jti,
+				aud;
+} registered;
 
-	*present = json_find(doc, 0, name, &v);
+/* one pass over the payload's members (names compared once unescaped) */
+static void
+find_registered(const json_doc *doc, registered *r)
+{
+	static const struct
+	{
+		char		name[4];
+		size_t		offset;
+	}			names[] = {
+		{"exp", offsetof(registered, exp)}, {"nbf", offsetof(registered, nbf)},
+		{"iat", offsetof(registered, iat)}, {"iss", offsetof(registered, iss)},
+		{"sub", offsetof(registered, sub)}, {"jti", offsetof(registered, jti)},
+		{"aud", offsetof(registered, aud)},
+	};
+	uint32_t	k = 1;
+
+	memset(r, 0, sizeof(*r));
+	for (uint32_t i = 0; i < doc->toks[0].size; i++, k = doc->toks[k + 1].next)
+	{
+		const json_tok *t = &doc->toks[k];
+		const char *name = doc->text + t->start;
+		char		buf[18];		/* three characters, each escaped as \uXXXX */
+
+		if (t->escaped)
+		{
+			if (t->len > sizeof(buf) || json_string_decode(doc, k, buf) != 3)
+				continue;
+			name = buf;
+		}
+		else if (t->len != 3)
+			continue;
+		for (size_t j = 0; j < sizeof(names) / sizeof(names[0]); j++)
+			if (memcmp(name, names[j].name, 3) == 0)
+			{
+				*(uint32_t *) ((char *) r + names[j].offset) = k + 1;
+				break;
+			}
+	}
+}
+
+/* a time claim, if present (v != 0), as a finite number */
+static jwt_status
+time_claim(const json_doc *doc, uint32_t v, bool *present, double *value)
+{
+	*present = v != 0;
 	if (*present && !json_number_value(doc, v, value))
 		return JWT_TOKEN_CLAIM_TYPE;
 	return JWT_OK;
 }
 
-static bool
-is_string_or_absent(const json_doc *doc, const char *name)
-{
-	uint32_t	v;
-
-	return !json_find(doc, 0, name, &v) || doc->toks[v].type == JSON_STRING;
-}
-
 /* the "aud" claim: its shape, and whether it names the expected audience */
 static jwt_status
-check_audience(const json_doc *doc, const jwt_claim_rules *rules, const char **claim)
+check_audience(const json_doc *doc, uint32_t v, const jwt_claim_rules *rules, const char **claim)
 {
-	uint32_t	v;
 	bool		match = false;
 
 	*claim = "aud";
-	if (!json_find(doc, 0, "aud", &v))
+	if (v == 0)
 		return rules->audience ? JWT_TOKEN_AUDIENCE : JWT_OK;
 	if (doc->toks[v].type == JSON_STRING)
 		match = rules->audience &&
@@ -77,22 +119,22 @@ check_audience(const json_doc *doc, const jwt_claim_rules *rules, const char **c
 	return match ? JWT_OK : JWT_TOKEN_AUDIENCE;
 }
 
-static jwt_status
-check(const json_doc *doc, const jwt_claim_rules *rules, const char **claim)
+jwt_status
+jwt_claims_check_doc(const json_doc *doc, const jwt_claim_rules *rules, const char **claim)
 {
-	static const char *strings[] = {"iss", "sub", "jti"};
+	registered	r;
 	bool		present;
 	double		t;
 	jwt_status	st;
-	uint32_t	v;
 
+	find_registered(doc, &r);
 	*claim = "exp";
-	if ((st = time_claim(doc, "exp", &present, &t)) != JWT_OK)
+	if ((st = time_claim(doc, r.exp, &present, &t)) != JWT_OK)
 		return st;
 	if (present && rules->now >= t + rules->leeway)
 		return JWT_TOKEN_EXPIRED;
 	*claim = "nbf";
-	if ((st = time_claim(doc, "nbf", &present, &t)) != JWT_OK)
+	if ((st = time_claim(doc, r.nbf, &present, &t)) != JWT_OK)
 		return st;
 	if (present && rules->now + rules->leeway < t)
 		return JWT_TOKEN_NOT_YET_VALID;
@@ -101,22 +143,30 @@ check(const json_doc *doc, const jwt_claim_rules *rules, const char **claim)
 		return JWT_OK;
 
 	*claim = "iat";
-	if ((st = time_claim(doc, "iat", &present, &t)) != JWT_OK)
+	if ((st = time_claim(doc, r.iat, &present, &t)) != JWT_OK)
 		return st;
 	if (present && rules->now + rules->leeway < t)
 		return JWT_TOKEN_ISSUED_IN_FUTURE;
-	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
-		if (!is_string_or_absent(doc, strings[i]))
-		{
-			*claim = strings[i];
-			return JWT_TOKEN_CLAIM_TYPE;
-		}
-	if ((st = check_audience(doc, rules, claim)) != JWT_OK)
+	if (r.iss != 0 && doc->toks[r.iss].type != JSON_STRING)
+	{
+		*claim = "iss";
+		return JWT_TOKEN_CLAIM_TYPE;
+	}
+	if (r.sub != 0 && doc->toks[r.sub].type != JSON_STRING)
+	{
+		*claim = "sub";
+		return JWT_TOKEN_CLAIM_TYPE;
+	}
+	if (r.jti != 0 && doc->toks[r.jti].type != JSON_STRING)
+	{
+		*claim = "jti";
+		return JWT_TOKEN_CLAIM_TYPE;
+	}
+	if ((st = check_audience(doc, r.aud, rules, claim)) != JWT_OK)
 		return st;
 	*claim = "iss";
 	if (rules->issuer &&
-		!(json_find(doc, 0, "iss", &v) &&
-		  json_string_eq(doc, v, rules->issuer, rules->issuer_len)))
+		!(r.iss != 0 && json_string_eq(doc, r.iss, rules->issuer, rules->issuer_len)))
 		return JWT_TOKEN_ISSUER;
 	*claim = NULL;
 	return JWT_OK;
@@ -132,19 +182,19 @@ jwt_claims_check(const char *payload, size_t len, const jwt_claim_rules *rules,
 	*claim = NULL;
 	if (st != JWT_OK)
 		return st;
-	st = check(&doc, rules, claim);
+	st = jwt_claims_check_doc(&doc, rules, claim);
 	json_free(&doc);
 	return st;
 }
 
 jwt_status
-jwt_claims_parse(const char *payload, size_t len)
+jwt_claims_parse(const char *payload, size_t len, json_doc *doc)
 {
-	json_doc	doc;
-	jwt_status	st = parse_object(payload, len, &doc, JWT_TOKEN_PAYLOAD_JSON);
+	json_doc	own;
+	jwt_status	st = parse_object(payload, len, doc ? doc : &own, JWT_TOKEN_PAYLOAD_JSON);
 
-	if (st == JWT_OK)
-		json_free(&doc);
+	if (st == JWT_OK && doc == NULL)
+		json_free(&own);
 	return st;
 }
 

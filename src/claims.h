@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "json.h"
 #include "status.h"
 
 typedef struct jwt_claim_rules
@@ -31,8 +32,16 @@ typedef struct jwt_claim_rules
 extern jwt_status jwt_claims_check(const char *payload, size_t len,
 								   const jwt_claim_rules *rules, const char **claim);
 
-/* is the payload a JSON object without duplicate names? (no claim is judged) */
-extern jwt_status jwt_claims_parse(const char *payload, size_t len);
+/* the same for a payload jwt_claims_parse has parsed */
+extern jwt_status jwt_claims_check_doc(const json_doc *doc, const jwt_claim_rules *rules,
+									   const char **claim);
+
+/*
+ * Is the payload a JSON object without duplicate names? (No claim is
+ * judged.) With doc not NULL the parsed payload is left there on JWT_OK,
+ * for the caller to json_free().
+ */
+extern jwt_status jwt_claims_parse(const char *payload, size_t len, json_doc *doc);
 
 /*
  * Make claims ready to sign: they must be a JSON object without duplicate

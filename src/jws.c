@@ -217,12 +217,34 @@ build_header(jws_alg alg, const char *typ, const char *extra, size_t extra_len,
 }
 
 jwt_status
-jws_sign(jwt_key *key, jws_alg alg, const char *typ, const char *extra, size_t extra_len,
-		 const uint8_t *payload, size_t payload_len, bool allow_short_key,
-		 char **out, size_t *out_len)
+jws_header_encode(jws_alg alg, const char *typ, const char *extra, size_t extra_len,
+				  char **out, size_t *out_len)
 {
 	char	   *header;
 	size_t		header_len;
+	char	   *h;
+	jwt_status	st;
+
+	*out = NULL;
+	if ((st = build_header(alg, typ, extra, extra_len, &header, &header_len)) != JWT_OK)
+		return st;
+	if ((h = malloc(b64url_encoded_len(header_len) + 1)) == NULL)
+	{
+		free(header);
+		return JWT_NOMEM;
+	}
+	*out_len = b64url_encode((const uint8_t *) header, header_len, h);
+	h[*out_len] = '\0';
+	free(header);
+	*out = h;
+	return JWT_OK;
+}
+
+jwt_status
+jws_sign_encoded(jwt_key *key, jws_alg alg, const char *header, size_t header_len,
+				 const uint8_t *payload, size_t payload_len, bool allow_short_key,
+				 char **out, size_t *out_len)
+{
 	uint8_t		sig[JWT_MAX_SIG_LEN];
 	size_t		sig_len;
 	char	   *t;
@@ -232,17 +254,12 @@ jws_sign(jwt_key *key, jws_alg alg, const char *typ, const char *extra, size_t e
 	*out = NULL;
 	if ((st = jwt_key_check(key, alg, JWT_OP_SIGN, allow_short_key)) != JWT_OK)
 		return st;
-	if ((st = build_header(alg, typ, extra, extra_len, &header, &header_len)) != JWT_OK)
-		return st;
-	t = malloc(b64url_encoded_len(header_len) + b64url_encoded_len(payload_len) +
+	t = malloc(header_len + b64url_encoded_len(payload_len) +
 			   b64url_encoded_len(JWT_MAX_SIG_LEN) + 3);
 	if (t == NULL)
-	{
-		free(header);
 		return JWT_NOMEM;
-	}
-	n = b64url_encode((const uint8_t *) header, header_len, t);
-	free(header);
+	memcpy(t, header, header_len);
+	n = header_len;
 	t[n++] = '.';
 	n += b64url_encode(payload, payload_len, t + n);
 	if ((st = jwt_crypto_sign(key, alg, (const uint8_t *) t, n, sig, &sig_len)) != JWT_OK)
@@ -256,4 +273,24 @@ jws_sign(jwt_key *key, jws_alg alg, const char *typ, const char *extra, size_t e
 	*out = t;
 	*out_len = n;
 	return JWT_OK;
+}
+
+jwt_status
+jws_sign(jwt_key *key, jws_alg alg, const char *typ, const char *extra, size_t extra_len,
+		 const uint8_t *payload, size_t payload_len, bool allow_short_key,
+		 char **out, size_t *out_len)
+{
+	char	   *header;
+	size_t		header_len;
+	jwt_status	st;
+
+	*out = NULL;
+	if ((st = jwt_key_check(key, alg, JWT_OP_SIGN, allow_short_key)) != JWT_OK)
+		return st;
+	if ((st = jws_header_encode(alg, typ, extra, extra_len, &header, &header_len)) != JWT_OK)
+		return st;
+	st = jws_sign_encoded(key, alg, header, header_len, payload, payload_len,
+						  allow_short_key, out, out_len);
+	free(header);
+	return st;
 }

@@ -70,4 +70,17 @@ extern jwt_status jws_sign(jwt_key *key, jws_alg alg, const char *typ,
 						   const uint8_t *payload, size_t payload_len,
 						   bool allow_short_key, char **out, size_t *out_len);
 
+/*
+ * jws_sign in two steps, for a signer that uses one header for many
+ * tokens: the header as jws_sign builds it, base64url-encoded (malloc'd,
+ * NUL-terminated), then a token with that encoded header.
+ */
+extern jwt_status jws_header_encode(jws_alg alg, const char *typ,
+									const char *extra, size_t extra_len,
+									char **out, size_t *out_len);
+extern jwt_status jws_sign_encoded(jwt_key *key, jws_alg alg,
+								   const char *header, size_t header_len,
+								   const uint8_t *payload, size_t payload_len,
+								   bool allow_short_key, char **out, size_t *out_len);
+
 #endif

@@ -12,6 +12,7 @@
 #include "fmgr.h"
 
 #include "alg.h"
+#include "json.h"
 #include "jws.h"
 #include "keys.h"
 #include "status.h"
@@ -45,15 +46,22 @@ extern jwt_key *jwt_auth_key_arg(FunctionCallInfo fcinfo, int argno);
 extern jwt_status jwt_auth_key_from_set(FunctionCallInfo fcinfo, int argno,
 										const jws_token *tok, jwt_key **key);
 extern char *jwt_auth_json_arg(FunctionCallInfo fcinfo, int argno, size_t *len);
-extern Datum jwt_auth_jsonb(const char *json, size_t len);
 extern double jwt_auth_now(void);
+
+/* jsonb.c: JSON the core checked, as jsonb (the doc is freed, even on error) */
+extern Datum jwt_auth_jsonb_take(json_doc *doc);
+extern Datum jwt_auth_jsonb(const char *json, size_t len);
 
 /* keystore.c: the stored keys */
 extern void jwt_auth_keystore_init(void);
 /* the key a token's kid names (kid NULL: the active key), and its algorithm */
 extern jwt_status jwt_auth_stored_key(const char *kid, jws_alg *alg, jwt_key **key);
-/* the active signing key, its algorithm and kid; raises when there is none */
-extern jwt_key *jwt_auth_signing_key(jws_alg *alg, const char **kid);
+/*
+ * The active signing key, its algorithm and the encoded header of a JWT it
+ * signs (alg, typ JWT, its kid), made once per key; raises when there is none.
+ */
+extern jwt_key *jwt_auth_signing_key(jws_alg *alg, const char **jwt_header,
+									 size_t *jwt_header_len);
 /* the owner of table jwt_auth.<table>, and its OID when relid is not NULL */
 extern Oid	jwt_auth_table_owner(const char *table, Oid *relid);
 

@@ -23,6 +23,7 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
+#include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -45,6 +46,8 @@ typedef struct stored_key
 	jws_alg		alg;
 	key_status	status;
 	jwt_key    *key;			/* NULL for revoked keys: their material is not loaded */
+	char	   *jwt_header;		/* the encoded header of the JWTs it signs, once it has */
+	size_t		jwt_header_len;
 } stored_key;
 
 static MemoryContext cache_context;
@@ -228,15 +231,37 @@ jwt_auth_stored_key(const char *kid, jws_alg *alg, jwt_key **key)
 	return kid ? JWT_TOKEN_KID_UNKNOWN : JWT_TOKEN_KID_MISSING;
 }
 
+/* the encoded header of a JWT the key signs: alg, typ JWT and its kid */
+static void
+make_jwt_header(stored_key *k)
+{
+	StringInfoData extra;
+	char	   *header;
+	size_t		len;
+
+	initStringInfo(&extra);
+	appendStringInfoString(&extra, "{\"kid\":");
+	escape_json(&extra, k->kid);
+	appendStringInfoChar(&extra, '}');
+	jwt_auth_check(jws_header_encode(k->alg, "JWT", extra.data, extra.len, &header, &len), k->alg);
+	k->jwt_header = MemoryContextStrdup(cache_context, header);
+	k->jwt_header_len = len;
+	free(header);
+	pfree(extra.data);
+}
+
 jwt_key *
-jwt_auth_signing_key(jws_alg *alg, const char **kid)
+jwt_auth_signing_key(jws_alg *alg, const char **jwt_header, size_t *jwt_header_len)
 {
 	ensure_cache();
 	for (int i = 0; i < cache_len; i++)
 		if (cache[i].status == KEY_ACTIVE)
 		{
+			if (cache[i].jwt_header == NULL)
+				make_jwt_header(&cache[i]);
 			*alg = cache[i].alg;
-			*kid = cache[i].kid;
+			*jwt_header = cache[i].jwt_header;
+			*jwt_header_len = cache[i].jwt_header_len;
 			return cache[i].key;
 		}
 	ereport(ERROR,

@@ -44,7 +44,7 @@ jwt_auth_pgjwt_sign(PG_FUNCTION_ARGS)
 static Datum
 json_or_null(const uint8 *bytes, size_t len, bool *isnull)
 {
-	*isnull = jwt_claims_parse((const char *) bytes, len) != JWT_OK;
+	*isnull = jwt_claims_parse((const char *) bytes, len, NULL) != JWT_OK;
 	return *isnull ? (Datum) 0 :
 		PointerGetDatum(cstring_to_text_with_len((const char *) bytes, (int) len));
 }

@@ -43,53 +43,41 @@ header_arg(FunctionCallInfo fcinfo, int argno, size_t *len)
 	return s;
 }
 
-/*
- * Sign with the key argument (argno >= 0) or, with argno < 0, the active
- * stored key, whose kid goes into the header.
- */
+/* sign with the key argument (argument 1, algorithm 2, extra header members 3) */
 static text *
 sign(FunctionCallInfo fcinfo, const char *typ, const uint8 *payload, size_t payload_len)
 {
-	bool		stored = PG_NARGS() == 1;
-	jws_alg		alg;
-	jwt_key    *key;
+	jws_alg		alg = jwt_auth_alg_arg(fcinfo, 2);
+	jwt_key    *key = jwt_auth_key_arg(fcinfo, 1);
 	size_t		header_len = 0;
-	char	   *header = NULL;
+	char	   *header;
 	char	   *token;
 	size_t		len;
 
-	if (stored)
-	{
-		const char *kid;
-		JsonbParseState *state = NULL;
-		JsonbValue	k = {.type = jbvString},
-					v = {.type = jbvString};
-		Jsonb	   *jb;
-
-		key = jwt_auth_signing_key(&alg, &kid);
-		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-		k.val.string.val = "kid";
-		k.val.string.len = 3;
-		v.val.string.val = (char *) kid;
-		v.val.string.len = (int) strlen(kid);
-		pushJsonbValue(&state, WJB_KEY, &k);
-		pushJsonbValue(&state, WJB_VALUE, &v);
-		jb = JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
-		header = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
-		header_len = strlen(header);
-	}
-	else
-	{
-		alg = jwt_auth_alg_arg(fcinfo, 2);
-		if ((key = jwt_auth_key_arg(fcinfo, 1)) == NULL)
-			ereport(ERROR,
-					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					errmsg("invalid key"),
-					errdetail("A JWK set cannot sign: pass the one JWK to sign with."));
-		header = header_arg(fcinfo, 3, &header_len);
-	}
+	if (key == NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("invalid key"),
+				errdetail("A JWK set cannot sign: pass the one JWK to sign with."));
+	header = header_arg(fcinfo, 3, &header_len);
 	jwt_auth_check(jws_sign(key, alg, typ, header, header_len, payload, payload_len,
 							false, &token, &len), alg);
+	return take_token(token, len);
+}
+
+/* sign a JWT with the active stored key, whose kid is in the header it keeps */
+static text *
+sign_stored(const uint8 *payload, size_t payload_len)
+{
+	jws_alg		alg;
+	const char *header;
+	size_t		header_len;
+	jwt_key    *key = jwt_auth_signing_key(&alg, &header, &header_len);
+	char	   *token;
+	size_t		len;
+
+	jwt_auth_check(jws_sign_encoded(key, alg, header, header_len, payload, payload_len,
+									false, &token, &len), alg);
 	return take_token(token, len);
 }
 
@@ -107,6 +95,8 @@ jwt_auth_jwt_sign(PG_FUNCTION_ARGS)
 	size_t		claims_len;
 
 	jwt_auth_check(jwt_claims_prepare(json, len, claims, &claims_len), JWS_ALG_INVALID);
+	if (PG_NARGS() == 1)
+		PG_RETURN_TEXT_P(sign_stored((const uint8 *) claims, claims_len));
 	PG_RETURN_TEXT_P(sign(fcinfo, "JWT", (const uint8 *) claims, claims_len));
 }
 
@@ -224,11 +214,13 @@ leeway_arg(FunctionCallInfo fcinfo, int argno)
 	return seconds;
 }
 
-/* verify the token and its claims; the claims' JSON text comes back */
+/* verify the token and its claims; on JWT_OK doc holds them parsed (json_free it) */
 static jwt_status
-verify_claims(FunctionCallInfo fcinfo, char **claims, size_t *claims_len, const char **claim)
+verify_claims(FunctionCallInfo fcinfo, json_doc *doc, const char **claim)
 {
 	jwt_claim_rules rules = {0};
+	char	   *claims;
+	size_t		len;
 	jwt_status	st;
 
 	*claim = NULL;
@@ -236,9 +228,13 @@ verify_claims(FunctionCallInfo fcinfo, char **claims, size_t *claims_len, const 
 	rules.leeway = leeway_arg(fcinfo, 5);
 	rules.audience = text_or_setting(fcinfo, 3, jwt_auth_audience, &rules.audience_len);
 	rules.issuer = text_or_setting(fcinfo, 4, jwt_auth_issuer, &rules.issuer_len);
-	if ((st = verify(fcinfo, claims, claims_len)) != JWT_OK)
+	if ((st = verify(fcinfo, &claims, &len)) != JWT_OK)
 		return st;
-	return jwt_claims_check(*claims, *claims_len, &rules, claim);
+	if ((st = jwt_claims_parse(claims, len, doc)) != JWT_OK)
+		return st;
+	if ((st = jwt_claims_check_doc(doc, &rules, claim)) != JWT_OK)
+		json_free(doc);
+	return st;
 }
 
 /*
@@ -249,14 +245,13 @@ PG_FUNCTION_INFO_V1(jwt_auth_jwt_verify);
 Datum
 jwt_auth_jwt_verify(PG_FUNCTION_ARGS)
 {
-	char	   *claims;
-	size_t		len;
+	json_doc	claims;
 	const char *claim;
-	jwt_status	st = verify_claims(fcinfo, &claims, &len, &claim);
+	jwt_status	st = verify_claims(fcinfo, &claims, &claim);
 
 	if (st != JWT_OK)
 		jwt_auth_raise(st, JWS_ALG_INVALID, claim);
-	PG_RETURN_DATUM(jwt_auth_jsonb(claims, len));
+	PG_RETURN_DATUM(jwt_auth_jsonb_take(&claims));
 }
 
 /* jwt_valid(same arguments as jwt_verify) returns boolean */
@@ -264,11 +259,13 @@ PG_FUNCTION_INFO_V1(jwt_auth_jwt_valid);
 Datum
 jwt_auth_jwt_valid(PG_FUNCTION_ARGS)
 {
-	char	   *claims;
-	size_t		len;
+	json_doc	claims;
 	const char *claim;
 
-	PG_RETURN_BOOL(verify_claims(fcinfo, &claims, &len, &claim) == JWT_OK);
+	if (verify_claims(fcinfo, &claims, &claim) != JWT_OK)
+		PG_RETURN_BOOL(false);
+	json_free(&claims);
+	PG_RETURN_BOOL(true);
 }
 
 /* jws_verify(token text, key text|bytea|jsonb, alg text) returns bytea */
@@ -302,6 +299,7 @@ jwt_auth_jwt_decode(PG_FUNCTION_ARGS)
 			   *payload;
 	size_t		header_len,
 				payload_len;
+	json_doc	claims;
 	bytea	   *signature;
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
@@ -326,11 +324,11 @@ jwt_auth_jwt_decode(PG_FUNCTION_ARGS)
 	jws_token_free(&tok);
 
 	/* the payload must be a JSON object; its claims are shown, not judged */
-	if ((st = jwt_claims_parse(payload, payload_len)) != JWT_OK)
+	if ((st = jwt_claims_parse(payload, payload_len, &claims)) != JWT_OK)
 		jwt_auth_raise(st, JWS_ALG_INVALID, NULL);
 
+	values[1] = jwt_auth_jsonb_take(&claims);
 	values[0] = jwt_auth_jsonb(header, header_len);
-	values[1] = jwt_auth_jsonb(payload, payload_len);
 	values[2] = PointerGetDatum(signature);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
 }

@@ -259,7 +259,7 @@ payload_that_is_not_a_json_object_is_refused(void)
 	{
 		if (!CHECK_STATUS(check(payloads[i]).status, JWT_TOKEN_PAYLOAD_JSON))
 			unit_diag("payload", payloads[i]);
-		CHECK_STATUS(jwt_claims_parse(payloads[i], strlen(payloads[i])),
+		CHECK_STATUS(jwt_claims_parse(payloads[i], strlen(payloads[i]), NULL),
 					 JWT_TOKEN_PAYLOAD_JSON);
 	}
 }
@@ -276,7 +276,7 @@ duplicate_claim_names_are_refused(void)
 	for (size_t i = 0; i < sizeof(payloads) / sizeof(payloads[0]); i++)
 	{
 		CHECK_STATUS(check(payloads[i]).status, JWT_TOKEN_DUPLICATE_NAME);
-		CHECK_STATUS(jwt_claims_parse(payloads[i], strlen(payloads[i])),
+		CHECK_STATUS(jwt_claims_parse(payloads[i], strlen(payloads[i]), NULL),
 					 JWT_TOKEN_DUPLICATE_NAME);
 	}
 }
@@ -336,6 +336,24 @@ claims_to_sign_must_be_a_json_object(void)
 				 JWT_PAYLOAD_DUPLICATE_NAME);
 }
 
+static void
+registered_names_count_however_they_are_escaped(void)
+{
+	/* each registered claim under an escaped name is still that claim */
+	CHECK_STATUS(check("{\"\\u0065xp\":1}").status, JWT_TOKEN_EXPIRED);
+	CHECK_STATUS(check("{\"n\\u0062f\":9999999999}").status, JWT_TOKEN_NOT_YET_VALID);
+	CHECK_STATUS(check("{\"\\u0069\\u0061\\u0074\":9999999999}").status, JWT_TOKEN_ISSUED_IN_FUTURE);
+	CHECK(blames(check("{\"i\\u0073s\":1}"), "iss"));
+	CHECK(blames(check("{\"s\\u0075b\":1}"), "sub"));
+	CHECK(blames(check("{\"jt\\u0069\":[]}"), "jti"));
+	CHECK_STATUS(check_audience("{\"\\u0061ud\":\"web\"}", "api").status, JWT_TOKEN_AUDIENCE);
+	CHECK_STATUS(check_issuer("{\"\\u0069ss\":\"x\"}", "x").status, JWT_OK);
+	/* and names that only look alike are other claims, not checked */
+	CHECK_STATUS(check("{\"expx\":1,\"ex\":1,\"EXP\":1,\"ex\\u0070\\u0070\":1,\"e\\nxp\":1}").status,
+				 JWT_OK);
+	CHECK_STATUS(check("{\"Sub\":1,\"subs\":[],\"ia\":\"x\",\"\":1}").status, JWT_OK);
+}
+
 void
 claims_tests(void)
 {
@@ -355,6 +373,7 @@ claims_tests(void)
 	RUN(missing_issuer_is_refused_when_one_is_expected);
 	RUN(payload_that_is_not_a_json_object_is_refused);
 	RUN(duplicate_claim_names_are_refused);
+	RUN(registered_names_count_however_they_are_escaped);
 	RUN(pgjwt_mode_checks_only_exp_and_nbf);
 	RUN(claims_check_reads_the_rfc7515_a1_payload);
 	RUN(claims_are_minified_for_signing);

@@ -371,6 +371,64 @@ typ_cannot_add_members_to_the_header(void)
 	jwt_key_free(key);
 }
 
+/* a header encoded once signs the same tokens as jws_sign, for every algorithm's key check */
+static void
+encoded_header_signs_as_jws_sign_does(void)
+{
+	static const char extra[] = "{\"kid\":\"k-1\"}";
+	jwt_key    *key = forge_key(SECRET_64);
+	char	   *header;
+	size_t		header_len;
+
+	if (key == NULL)
+		return;
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+	{
+		char	   *one,
+				   *two;
+		size_t		one_len,
+					two_len;
+
+		if (!CHECK_STATUS(jws_header_encode(known[i].alg, "JWT", extra, strlen(extra),
+											&header, &header_len), JWT_OK))
+			continue;
+		CHECK(strlen(header) == header_len);
+		if (CHECK_STATUS(jws_sign(key, known[i].alg, "JWT", extra, strlen(extra),
+								  (const uint8_t *) known_payload, strlen(known_payload),
+								  false, &one, &one_len), JWT_OK))
+		{
+			if (CHECK_STATUS(jws_sign_encoded(key, known[i].alg, header, header_len,
+											  (const uint8_t *) known_payload,
+											  strlen(known_payload), false, &two, &two_len),
+							 JWT_OK))
+			{
+				CHECK_TEXT(two, two_len, one);
+				CHECK(two[two_len] == '\0');
+				free(two);
+			}
+			free(one);
+		}
+		free(header);
+	}
+	/* a header with a reserved member is refused, and the key check still applies */
+	CHECK_STATUS(jws_header_encode(JWS_HS256, "JWT", "{\"alg\":\"none\"}", 14, &header, &header_len),
+				 JWT_HEADER_RESERVED);
+	CHECK(header == NULL);
+	jwt_key_free(key);
+	key = forge_key("short");
+	if (key == NULL)
+		return;
+	{
+		char	   *token = (char *) "unchanged";
+		size_t		len;
+
+		CHECK_STATUS(jws_sign_encoded(key, JWS_HS256, "e30", 3, (const uint8_t *) "{}", 2, false,
+									  &token, &len), JWT_KEY_SHORT);
+		CHECK(token == NULL);
+	}
+	jwt_key_free(key);
+}
+
 void
 sign_tests(void)
 {
@@ -387,4 +445,5 @@ sign_tests(void)
 	RUN(extra_header_may_not_set_alg_crit_b64_enc_or_zip);
 	RUN(extra_header_must_be_a_json_object);
 	RUN(typ_cannot_add_members_to_the_header);
+	RUN(encoded_header_signs_as_jws_sign_does);
 }

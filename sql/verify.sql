@@ -239,7 +239,8 @@ INSERT INTO shapes VALUES
   (3, '{"n":[0,-0,1.0,1.50,-2.5e3,1E+2,1e-7,123456789012345678901234567890,0.000001,1e40]}'),
   (4, '{"deep":{"a":[{"b":[[],{}]},null,true,false,""]},"e":{},"f":[]}'),
   (5, '{"zz":1,"a":2,"mm":3,"\u0061b":4,"b\u0020c":5,"":6}'),
-  (6, '{"roles":["x","y"],"iat":1700000000.5,"nbf":0}');
+  (6, '{"roles":["x","y"],"iat":1700000000.5,"nbf":0}'),
+  (7, '{"i":[-0,7,-7,10000,99999999999999999,999999999999999999,-999999999999999999,1000000000000000000,-1000000000000000000,0.5]}');
 SELECT n,
        jwt_auth.jwt_verify(jwt_auth.jwt_sign(claims, 'shape-secret-0123456789abcdefghij'),
                            'shape-secret-0123456789abcdefghij')::text
@@ -247,6 +248,9 @@ SELECT n,
        jwt_auth.jwt_verify(jwt_auth.jwt_sign(claims, 'shape-secret-0123456789abcdefghij'),
                            'shape-secret-0123456789abcdefghij')
            = claims::jsonb AS same_jsonb,
+       pg_column_size(jwt_auth.jwt_verify(jwt_auth.jwt_sign(claims, 'shape-secret-0123456789abcdefghij'),
+                                          'shape-secret-0123456789abcdefghij'))
+           = pg_column_size(claims::jsonb) AS same_size,
        (jwt_auth.jwt_decode(jwt_auth.jwt_sign(claims, 'shape-secret-0123456789abcdefghij'))).payload::text
            = claims::jsonb::text AS decode_same_text
   FROM shapes ORDER BY n;

@@ -298,6 +298,9 @@ name_cmp(const void *a, const void *b)
 	return (x->n > y->n) - (x->n < y->n);
 }
 
+/* objects with at most this many members are checked pair by pair */
+#define SMALL_OBJECT 8
+
 /* do two members of the object at obj share a name? */
 static json_error
 check_duplicates(const json_doc *d, uint32_t obj)
@@ -344,6 +347,18 @@ check_duplicates(const json_doc *d, uint32_t obj)
 			names[i].n = d->toks[k].len;
 		}
 		k = d->toks[k + 1].next;
+	}
+	if (size <= SMALL_OBJECT)
+	{
+		/* a few names: comparing each pair costs less than sorting */
+		for (uint32_t i = 0; i < size && result == JSON_OK; i++)
+			for (uint32_t j = i + 1; j < size; j++)
+				if (names[i].n == names[j].n && memcmp(names[i].s, names[j].s, names[i].n) == 0)
+				{
+					result = JSON_ERR_DUPLICATE;
+					break;
+				}
+		goto done;
 	}
 	qsort(names, size, sizeof(name_ref), name_cmp);
 	for (uint32_t i = 1; i < size; i++)

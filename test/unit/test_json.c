@@ -152,6 +152,27 @@ json_rejects_duplicate_names_among_many_members(void)
 	CHECK_JSON(parse(text), JSON_OK);
 }
 
+/* every pair of members in objects of 2 to 12 members (checked pair by pair, then sorted) */
+static void
+json_rejects_a_duplicate_at_any_pair_of_places(void)
+{
+	for (int size = 2; size <= 12; size++)
+		for (int a = 0; a < size; a++)
+			for (int b = a + 1; b <= size; b++)
+			{
+				char		text[256];
+				size_t		n = (size_t) sprintf(text, "{");
+
+				/* member b repeats member a (written escaped); b == size: no repeat */
+				for (int i = 0; i < size; i++)
+					n += (size_t) (i == b ? sprintf(text + n, "%s\"\\u006b%d\":%d", i ? "," : "", a, i)
+								   : sprintf(text + n, "%s\"k%d\":%d", i ? "," : "", i, i));
+				sprintf(text + n, "}");
+				if (!CHECK_JSON(parse(text), b < size ? JSON_ERR_DUPLICATE : JSON_OK))
+					printf("#   %s\n", text);
+			}
+}
+
 static void
 json_rejects_invalid_utf8(void)
 {
@@ -562,6 +583,7 @@ json_tests(void)
 	RUN(json_rejects_duplicate_names_that_differ_only_in_escapes);
 	RUN(json_rejects_nested_duplicate_names);
 	RUN(json_rejects_duplicate_names_among_many_members);
+	RUN(json_rejects_a_duplicate_at_any_pair_of_places);
 	RUN(json_rejects_invalid_utf8);
 	RUN(json_accepts_utf8_at_the_edges_of_the_valid_ranges);
 	RUN(json_rejects_nul_characters);

@@ -6,7 +6,7 @@ SQL_PARTS = head tokens pgjwt keystore users sessions context throttle privilege
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 
 include src/core.mk
-GLUE_SRCS = args.c context.c errors.c jsonb.c keystore.c pgjwt.c sessions.c throttle.c tokens.c
+GLUE_SRCS = args.c context.c errors.c jsonb.c keystore.c pgjwt.c sessions.c standing.c throttle.c tokens.c
 MODULE_big = $(EXTENSION)
 OBJS = $(EXTENSION).o $(addprefix src/,$(GLUE_SRCS:.c=.o) $(CORE_SRCS:.c=.o))
 

@@ -119,6 +119,46 @@ SELECT jwt_auth.authenticate(:'t_other');
 SELECT jwt_auth.authenticate(jwt_auth.jwt_sign(jsonb_build_object('sub', :'uid', 'sid', gen_random_uuid())));
 SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "x", "sid": "not-a-uuid"}'::jsonb));
 
+-- every reason claims no longer stand, at its boundary: pre_request() checks
+-- request.jwt.claims as authenticate() checks a token's
+CREATE FUNCTION pg_temp.standing(claims jsonb) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    why text;
+BEGIN
+    PERFORM set_config('request.jwt.claims', claims::text, true);
+    PERFORM jwt_auth.pre_request();
+    RETURN 'stands';
+EXCEPTION WHEN invalid_authorization_specification THEN
+    GET STACKED DIAGNOSTICS why = PG_EXCEPTION_DETAIL;
+    RETURN why;
+END
+$$;
+SELECT jwt_auth.user_create('standing', 'standing password') AS sid_user \gset
+SELECT jwt_auth.jwt_verify(jwt_auth.auth_login('standing', 'standing password')->>'access_token') AS c \gset
+SELECT s.id AS sid FROM jwt_auth.sessions s JOIN jwt_auth.users u ON u.id = s.user_id
+ WHERE u.username = 'standing' \gset
+SELECT pg_temp.standing(:'c') AS live,
+       pg_temp.standing(jsonb_set(:'c', '{sid}', to_jsonb(upper(:'sid')))) AS sid_in_capitals,
+       pg_temp.standing(jsonb_set(:'c', '{sid}', '7')) AS sid_a_number,
+       pg_temp.standing(jsonb_set(:'c', '{sid}', to_jsonb(replace(:'sid', '-', '')))) AS sid_without_hyphens,
+       pg_temp.standing(jsonb_set(:'c', '{sub}', to_jsonb(upper(:'sid_user')))) AS sub_in_capitals,
+       pg_temp.standing(jsonb_set(:'c', '{sub}', to_jsonb(:'uid'::text))) AS sub_of_another_user,
+       pg_temp.standing(:'c'::jsonb - 'sub') AS no_sub;
+BEGIN;
+UPDATE jwt_auth.sessions SET expires_at = now() WHERE id = :'sid';
+SELECT pg_temp.standing(:'c') AS expiring_now;
+UPDATE jwt_auth.sessions SET expires_at = now() + interval '1 microsecond' WHERE id = :'sid';
+SELECT pg_temp.standing(:'c') AS expiring_a_microsecond_later;
+ROLLBACK;
+-- a global logout at 2030-01-01 00:00:00.5 UTC (epoch 1893456000.5) refuses
+-- tokens issued before second 1893456000; iat must be a number to count
+UPDATE jwt_auth.users SET logout_before = '2030-01-01 00:00:00.5+00' WHERE username = 'standing';
+SELECT i AS iat, pg_temp.standing(jsonb_build_object('sub', :'sid_user') || CASE WHEN i IS NULL THEN '{}' ELSE jsonb_build_object('iat', i) END)
+  FROM (VALUES ('1893455999'::jsonb), ('1893455999.999999'), ('1893456000'), ('1893456000.0'),
+               ('1893456001'), ('"1893456001"'), (NULL)) v(i);
+SELECT pg_temp.standing(jsonb_build_object('sub', 'service', 'iat', 0)) AS sub_not_a_uuid,
+       pg_temp.standing(jsonb_build_object('sub', gen_random_uuid(), 'iat', 0)) AS sub_of_no_user;
+
 TRUNCATE jwt_auth.users CASCADE;
 TRUNCATE jwt_auth.keys;
 DROP ROLE regress_jwt_authenticator;

@@ -2,8 +2,7 @@
  * context.c — the current request's claims, and authenticate()
  *
  * authenticate(token) verifies a token with the stored keys, asks the
- * session tables whether it still stands (src/sql/context.sql,
- * _session_refusal), switches to the token's role with SET LOCAL ROLE
+ * session tables whether it still stands (standing.c), switches to the token's role with SET LOCAL ROLE
  * semantics and keeps the verified claims in this backend's memory for
  * the rest of the transaction. claims() answers from there first, so no
  * set_config() can forge what authenticate() verified; when nothing was
@@ -18,9 +17,6 @@
 #include "jwt_auth.h"
 
 #include "access/xact.h"
-#include "catalog/namespace.h"
-#include "catalog/pg_type.h"
-#include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -37,7 +33,6 @@ typedef struct auth_frame
 } auth_frame;
 
 static auth_frame *current;		/* in TopTransactionContext, or NULL */
-static SPIPlanPtr session_plan;	/* check_session's query, kept */
 
 static void
 forget_at_end(XactEvent event, void *arg)
@@ -98,72 +93,12 @@ current_claims(void)
 static char *
 claim_text(Jsonb *claims, const char *name, bool *present)
 {
-	JsonbValue	key;
-	JsonbValue *v;
+	JsonbValue *v = jwt_auth_jsonb_member(claims, name);
 
-	key.type = jbvString;
-	key.val.string.val = (char *) name;
-	key.val.string.len = (int) strlen(name);
-	v = findJsonbValueFromContainer(&claims->root, JB_FOBJECT, &key);
 	*present = v != NULL;
 	if (v == NULL || v->type != jbvString)
 		return NULL;
 	return pnstrdup(v->val.string.val, v->val.string.len);
-}
-
-/*
- * Refuse claims whose session is revoked, expired or gone, whose user is
- * disabled, or that were issued before the user's global logout. The check
- * reads the session tables as their owner, through one fixed query.
- */
-static void
-check_session(Jsonb *claims)
-{
-	Oid			owner = jwt_auth_table_owner("sessions", NULL);
-	Oid			argtypes[1] = {JSONBOID};
-	Datum		values[1] = {JsonbPGetDatum(claims)};
-	Oid			saved_user;
-	int			saved_context;
-	char	   *refusal = NULL;
-
-	GetUserIdAndSecContext(&saved_user, &saved_context);
-	SetUserIdAndSecContext(owner, saved_context | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-	PG_TRY();
-	{
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "jwt_auth: SPI_connect failed");
-		/*
-		 * Not read-only: a fresh snapshot sees a session that this very
-		 * statement opened (authenticate(auth_login(...)->>'access_token')).
-		 */
-		if (session_plan == NULL)
-		{
-			/* parsed and planned once per backend; the plan cache keeps it valid */
-			SPIPlanPtr	plan = SPI_prepare("SELECT jwt_auth._session_refusal($1)", 1, argtypes);
-
-			if (plan == NULL || SPI_keepplan(plan) != 0)
-				elog(ERROR, "jwt_auth: preparing the session check failed");
-			session_plan = plan;
-		}
-		if (SPI_execute_plan(session_plan, values, NULL, false, 1) != SPI_OK_SELECT ||
-			SPI_processed != 1)
-			elog(ERROR, "jwt_auth: checking the session failed");
-		refusal = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-		if (refusal != NULL)
-			refusal = MemoryContextStrdup(CurTransactionContext, refusal);
-		SPI_finish();
-	}
-	PG_FINALLY();
-	{
-		SetUserIdAndSecContext(saved_user, saved_context);
-	}
-	PG_END_TRY();
-	if (refusal != NULL)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
-				errmsg("invalid token"),
-				errdetail("%s", refusal));
 }
 
 /* SET LOCAL ROLE to role, if the session user may become it */
@@ -202,7 +137,7 @@ jwt_auth_authenticate(PG_FUNCTION_ARGS)
 				errmsg("invalid token"),
 				errdetail("%s", jwt_status_detail(JWT_TOKEN_NULL)));
 	claims = DatumGetJsonbP(DirectFunctionCall1(jwt_auth_jwt_verify, PG_GETARG_DATUM(0)));
-	check_session(claims);
+	jwt_auth_check_standing(claims);
 	role = claim_text(claims, "role", &has_role);
 	if (has_role && role == NULL)
 		ereport(ERROR,
@@ -244,6 +179,6 @@ jwt_auth_pre_request(PG_FUNCTION_ARGS)
 	Jsonb	   *claims = current_claims();
 
 	if (claims != NULL)
-		check_session(claims);
+		jwt_auth_check_standing(claims);
 	PG_RETURN_VOID();
 }

@@ -176,3 +176,14 @@ jwt_auth_jsonb(const char *json, size_t len)
 	}
 	return jwt_auth_jsonb_take(&doc);
 }
+
+JsonbValue *
+jwt_auth_jsonb_member(Jsonb *object, const char *name)
+{
+	JsonbValue	key;
+
+	key.type = jbvString;
+	key.val.string.val = (char *) name;
+	key.val.string.len = (int) strlen(name);
+	return findJsonbValueFromContainer(&object->root, JB_FOBJECT, &key);
+}

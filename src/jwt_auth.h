@@ -10,6 +10,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "utils/jsonb.h"
 
 #include "alg.h"
 #include "json.h"
@@ -51,6 +52,8 @@ extern double jwt_auth_now(void);
 /* jsonb.c: JSON the core checked, as jsonb (the doc is freed, even on error) */
 extern Datum jwt_auth_jsonb_take(json_doc *doc);
 extern Datum jwt_auth_jsonb(const char *json, size_t len);
+/* the member name of a jsonb object, or NULL */
+extern JsonbValue *jwt_auth_jsonb_member(Jsonb *object, const char *name);
 
 /* keystore.c: the stored keys */
 extern void jwt_auth_keystore_init(void);
@@ -67,6 +70,9 @@ extern Oid	jwt_auth_table_owner(const char *table, Oid *relid);
 
 /* tokens.c: jwt_verify; with one argument, against the stored keys */
 extern Datum jwt_auth_jwt_verify(PG_FUNCTION_ARGS);
+
+/* standing.c: raise 28000 unless the claims' session, user and iat still stand */
+extern void jwt_auth_check_standing(Jsonb *claims);
 
 /* context.c: authenticate() and the current request's claims */
 extern void jwt_auth_context_init(void);

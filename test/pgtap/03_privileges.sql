@@ -5,7 +5,7 @@
 -- jwt_auth.* settings that decide what a token must carry (leeway, issuer,
 -- audience) are set by superusers only.
 BEGIN;
-SELECT plan(159);
+SELECT plan(158);
 
 CREATE ROLE jwt_auth_test_nobody NOLOGIN;
 CREATE ROLE jwt_auth_test_issuer NOLOGIN;
@@ -64,8 +64,7 @@ INSERT INTO withheld_function VALUES
     ('jwt_auth._session_revoke(uuid, text)'), ('jwt_auth._session_revoke_committed(uuid, text)'),
     ('jwt_auth._refresh_token_new()'), ('jwt_auth._refresh_token_hash(text)'),
     ('jwt_auth._throttle_begin(text)'), ('jwt_auth._throttle_succeeded(text)'),
-    ('jwt_auth._throttle_reset(text)'), ('jwt_auth._throttle_state()'),
-    ('jwt_auth._session_refusal(jsonb)');
+    ('jwt_auth._throttle_reset(text)'), ('jwt_auth._throttle_state()');
 
 -- a catch-all for statements run as the unprivileged role: the SQLSTATE, or 'ok'
 CREATE FUNCTION pg_temp.sqlstate_of(query text) RETURNS text LANGUAGE plpgsql AS $$

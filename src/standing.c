@@ -1,0 +1,207 @@
+/*
+ * standing.c — whether verified claims still stand
+ *
+ * A token that verifies may still be refused: its session (the sid claim)
+ * revoked, expired or gone, its user (the sub claim) disabled or deleted,
+ * or issued (iat) before the user's global logout. authenticate() and
+ * pre_request() ask here on every request, so the two lookups are primary
+ * key index scans of jwt_auth.sessions and jwt_auth.users, without SQL: no
+ * query to plan or execute, no role to switch (the tables are read as the
+ * extension reads its own keys, whatever the caller may read).
+ *
+ * The rows are read as a statement of their own would read them (after a
+ * command counter increment, with the transaction snapshot), so a session
+ * that an earlier part of the same statement opened is seen.
+ */
+#include "jwt_auth.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/xact.h"
+#include "datatype/timestamp.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
+
+/* the most columns one lookup reads */
+#define MAX_COLUMNS 3
+
+/* a JSON string in the canonical uuid form (8-4-4-4-12 hex digits, either case) */
+static bool
+parse_uuid(const JsonbValue *v, pg_uuid_t *out)
+{
+	const char *s;
+	int			n = 0;
+
+	if (v == NULL || v->type != jbvString || v->val.string.len != 36)
+		return false;
+	s = v->val.string.val;
+	for (int i = 0; i < 36; i++)
+	{
+		int			d;
+
+		if (i == 8 || i == 13 || i == 18 || i == 23)
+		{
+			if (s[i] != '-')
+				return false;
+			continue;
+		}
+		if (s[i] >= '0' && s[i] <= '9')
+			d = s[i] - '0';
+		else if (s[i] >= 'a' && s[i] <= 'f')
+			d = s[i] - 'a' + 10;
+		else if (s[i] >= 'A' && s[i] <= 'F')
+			d = s[i] - 'A' + 10;
+		else
+			return false;
+		if (n % 2 == 0)
+			out->data[n / 2] = (unsigned char) (d << 4);
+		else
+			out->data[n / 2] |= (unsigned char) d;
+		n++;
+	}
+	return true;
+}
+
+/*
+ * The row of jwt_auth.<table> whose id is id: the named columns into
+ * values/nulls. False when there is no such row.
+ */
+static bool
+fetch(const char *table, const pg_uuid_t *id, const char *const *columns, int ncolumns,
+	  Snapshot snapshot, Datum *values, bool *nulls)
+{
+	Oid			relid;
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	row;
+	bool		found;
+
+	(void) jwt_auth_table_owner(table, &relid);
+	rel = table_open(relid, AccessShareLock);
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_UUID_EQ, UUIDPGetDatum(id));
+	scan = systable_beginscan(rel, RelationGetPrimaryKeyIndex(rel), true, snapshot, 1, &key);
+	row = systable_getnext(scan);
+	found = HeapTupleIsValid(row);
+	for (int i = 0; found && i < ncolumns; i++)
+	{
+		AttrNumber	att = InvalidAttrNumber;
+		TupleDesc	desc = RelationGetDescr(rel);
+
+		for (int a = 0; a < desc->natts; a++)
+			if (!TupleDescAttr(desc, a)->attisdropped &&
+				strcmp(NameStr(TupleDescAttr(desc, a)->attname), columns[i]) == 0)
+				att = a + 1;
+		if (att == InvalidAttrNumber)
+			elog(ERROR, "jwt_auth: column %s of jwt_auth.%s is missing", columns[i], table);
+		/* the columns read are fixed-width (uuid, timestamptz, boolean): no detoasting */
+		values[i] = heap_getattr(row, att, desc, &nulls[i]);
+		if (!nulls[i] && TupleDescAttr(desc, att - 1)->attlen == UUID_LEN)
+			values[i] = UUIDPGetDatum(memcpy(palloc(UUID_LEN), DatumGetUUIDP(values[i]), UUID_LEN));
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return found;
+}
+
+/* was a token with this iat claim issued before logout_before (in whole seconds)? */
+static bool
+issued_before(JsonbValue *iat, TimestampTz logout_before)
+{
+	int64		seconds;
+
+	if (iat == NULL || iat->type != jbvNumeric)
+		return true;			/* no usable iat: it cannot show it came after */
+	if (TIMESTAMP_IS_NOBEGIN(logout_before))
+		return false;
+	if (TIMESTAMP_IS_NOEND(logout_before))
+		return true;
+	/* floor(extract(epoch from logout_before)) */
+	seconds = logout_before / USECS_PER_SEC;
+	if (logout_before % USECS_PER_SEC < 0)
+		seconds--;
+	seconds += (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
+	return DatumGetBool(DirectFunctionCall2(numeric_lt, NumericGetDatum(iat->val.numeric),
+											NumericGetDatum(int64_to_numeric(seconds))));
+}
+
+/* why the claims no longer stand, or NULL when they do */
+static const char *
+refusal(Jsonb *claims, Snapshot snapshot)
+{
+	static const char *const session_columns[MAX_COLUMNS] = {"user_id", "revoked_at", "expires_at"};
+	static const char *const user_columns[MAX_COLUMNS] = {"disabled", "logout_before"};
+	Datum		values[MAX_COLUMNS];
+	bool		nulls[MAX_COLUMNS];
+	JsonbValue *sid = jwt_auth_jsonb_member(claims, "sid");
+	JsonbValue *sub = jwt_auth_jsonb_member(claims, "sub");
+	pg_uuid_t	id;
+	char	   *user_id;
+
+	if (sid != NULL)
+	{
+		if (!parse_uuid(sid, &id))
+			return "The sid claim is not a session id.";
+		if (!fetch("sessions", &id, session_columns, 3, snapshot, values, nulls))
+			return "The session does not exist.";
+		if (!nulls[1])
+			return "The session is revoked.";
+		if (DatumGetTimestampTz(values[2]) <= GetCurrentTransactionStartTimestamp())
+			return "The session has expired.";
+		/* the sub claim must be the session's user id as uuid_out writes it */
+		user_id = DatumGetCString(DirectFunctionCall1(uuid_out, values[0]));
+		if (sub == NULL || sub->type != jbvString ||
+			strlen(user_id) != (size_t) sub->val.string.len ||
+			memcmp(user_id, sub->val.string.val, sub->val.string.len) != 0)
+			return "The token does not belong to its session.";
+	}
+	if (parse_uuid(sub, &id))
+	{
+		if (fetch("users", &id, user_columns, 2, snapshot, values, nulls))
+		{
+			if (DatumGetBool(values[0]))
+				return "The user is disabled.";
+			if (!nulls[1] &&
+				issued_before(jwt_auth_jsonb_member(claims, "iat"), DatumGetTimestampTz(values[1])))
+				return "The token was issued before the user logged out everywhere.";
+		}
+		else if (sid != NULL)
+			return "The user does not exist.";
+	}
+	return NULL;
+}
+
+void
+jwt_auth_check_standing(Jsonb *claims)
+{
+	const char *why;
+	Snapshot	snapshot;
+
+	/* as a statement of its own would: see what earlier commands wrote */
+	CommandCounterIncrement();
+	snapshot = RegisterSnapshot(GetTransactionSnapshot());
+	PG_TRY();
+	{
+		why = refusal(claims, snapshot);
+	}
+	PG_CATCH();
+	{
+		UnregisterSnapshot(snapshot);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	UnregisterSnapshot(snapshot);
+	if (why != NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+				errmsg("invalid token"),
+				errdetail("%s", why));
+}

@@ -221,7 +221,7 @@ class Report:
         add("")
         add(f"{r['meta.clients']} clients, 2 threads, prepared protocol, {r['meta.pg_seconds']} s per run "
             "(twice that for the bcrypt pair); the runs of each group take turns in rotated order "
-            "(AB BA AB BA, ABC BCA CAB), so that a load rising or falling meanwhile weighs on each alike; "
+            "(AB BA AB BA, ABCD BCDA CDAB DABC), so that a load rising or falling meanwhile weighs on each alike; "
             "median TPS. Wall-clock throughput: the other work on the machine takes its share from every "
             "run of a group alike. Scripts in `bench/auth/`.")
         add("")
@@ -231,6 +231,14 @@ class Report:
             add(f"| {name} | {what} | {self.num('pgbench.' + name):.1f} | "
                 f"{r.get('pgbench.' + name + '.runs', '')} |")
         add("")
+        if self.has("pgbench.select_token"):
+            sel, tok = self.num("pgbench.select"), self.num("pgbench.select_token")
+            add("What bounds the `authenticate` + select target: the authenticated transaction sends one "
+                "statement more than the select's. The same four statements without `authenticate()` "
+                f"(select_token) run at {tok / sel:.2f}× the select's TPS; against them, "
+                f"`authenticate()` with an HS256 token runs at {self.num('pgbench.auth_select_hs') / tok:.2f}× "
+                f"and with an ES256 token at {self.num('pgbench.auth_select_es') / tok:.2f}×.")
+            add("")
         if self.has("auth.login_ms.good", "auth.login_ms.bare_crypt"):
             good, bare = self.num("auth.login_ms.good"), self.num("auth.login_ms.bare_crypt")
             add("In one backend, alternating, median of 21: a good `auth_login` takes "
@@ -340,6 +348,7 @@ PGBENCH = (
     ("simple_update", "pgbench's built-in simple-update (`-N`), scale 1"),
     ("refresh", "`UPDATE bench_token SET token = auth_refresh(token)->>'refresh_token' WHERE id = …`"),
     ("select", "BEGIN; `SELECT body FROM bench_rows WHERE id = …`; COMMIT, as a BYPASSRLS role"),
+    ("select_token", "BEGIN; `SELECT token FROM bench_access_hs WHERE n = …` (not authenticated); the select; COMMIT"),
     ("auth_select_es", "BEGIN; `SELECT jwt_auth.authenticate(token) …` (ES256); the select under RLS; COMMIT"),
     ("auth_select_hs", "BEGIN; `SELECT jwt_auth.authenticate(token) …` (HS256); the select under RLS; COMMIT"),
 )

@@ -19,6 +19,8 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
+use JwtAuthTest;
+
 my $racers = 16;
 my @password = ('-v', 'password=racing-password-1');
 
@@ -45,37 +47,9 @@ CREATE TRIGGER log_token_update AFTER UPDATE ON jwt_auth.refresh_tokens
     FOR EACH ROW EXECUTE FUNCTION log_token_update();
 }, extra_params => \@password);
 
-# The racers: long-lived sessions whose errors do not end them; VERBOSITY
-# verbose puts the SQLSTATE in each error ("ERROR:  28000: ...").
-my @racer;
-for (1 .. $racers)
-{
-	my $s = $node->background_psql('postgres', on_error_stop => 0);
-	$s->query_safe('\set VERBOSITY verbose');
-	push @racer, $s;
-}
-my $admin = $node->background_psql('postgres', on_error_stop => 0);
-$admin->query_safe('\set VERBOSITY verbose');
-
-# Run SQL in a session: its output and its errors (this statement's only).
-sub run
-{
-	my ($session, $sql) = @_;
-	$session->{stderr} = '';
-	my $out = $session->query($sql);
-	my $err = $session->{stderr};
-	$session->{stderr} = '';
-	return ($out, $err);
-}
-
-# Run SQL that must succeed; its output.
-sub run_ok
-{
-	my ($session, $sql) = @_;
-	my ($out, $err) = run($session, $sql);
-	die "query failed: $sql\n$err" if $err ne '';
-	return $out;
-}
+# The racers, and a session to look on
+my @racer = map { psql_session($node) } 1 .. $racers;
+my $admin = psql_session($node);
 
 # A fresh login of the user; its refresh token is kept as $name.
 sub login
@@ -283,8 +257,7 @@ like(refresh($admin, 'c', 'c.next'), $refused_revoked, 'C is refused: the sessio
 # than used_at however late the token is presented: now() - used_at is
 # then negative, never over the interval, and the reuse gets a pair.
 
-my $x = $node->background_psql('postgres', on_error_stop => 0);
-$x->query_safe('\set VERBOSITY verbose');
+my $x = psql_session($node);
 run_ok($x, "SET jwt_auth.refresh_reuse_interval = '1s'");
 login('d');
 run_ok($x, 'BEGIN');
@@ -324,8 +297,7 @@ SELECT jwt_auth.user_create('racer', :'password');
 CREATE TABLE tokens (name text PRIMARY KEY, token text NOT NULL);
 INSERT INTO tokens SELECT 'e', jwt_auth.auth_login('racer', :'password')->>'refresh_token';
 }, extra_params => \@password);
-$admin = $busy->background_psql('postgres', on_error_stop => 0);
-$admin->query_safe('\set VERBOSITY verbose');
+$admin = psql_session($busy);
 run_ok($admin, 'SET jwt_auth.refresh_reuse_interval = 0');
 is(refresh($admin, 'e', 'f'), '', 'with max_worker_processes = 0, E is rotated to F');
 like(

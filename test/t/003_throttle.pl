@@ -14,6 +14,8 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+
+use JwtAuthTest;
 use Time::HiRes qw(time sleep);
 
 my @passwords = ('-v', 'right=throttle-password-1', '-v', 'wrong=not-the-password');
@@ -47,35 +49,7 @@ sub session
 {
 	my ($cluster, $tcp) = @_;
 	local $ENV{PGHOSTADDR} = '127.0.0.1' if $tcp;
-	my $s = $cluster->background_psql(
-		'postgres',
-		on_error_stop => 0,
-		extra_params => \@passwords);
-	$s->query_safe('\set VERBOSITY verbose');
-	# nor does the server log
-	$s->query_safe("SET log_statement = 'none'");
-	$s->query_safe("SET log_min_error_statement = 'panic'");
-	return $s;
-}
-
-# Run SQL in a session: its output and its errors (this statement's only).
-sub run
-{
-	my ($session, $sql) = @_;
-	$session->{stderr} = '';
-	my $out = $session->query($sql);
-	my $err = $session->{stderr};
-	$session->{stderr} = '';
-	return ($out, $err);
-}
-
-# Run SQL that must succeed; its output.
-sub run_ok
-{
-	my ($session, $sql) = @_;
-	my ($out, $err) = run($session, $sql);
-	die "query failed: $sql\n$err" if $err ne '';
-	return $out;
+	return psql_session($cluster, extra_params => \@passwords, quiet => 1);
 }
 
 # auth_login in a session with the right or the wrong password: 'ok' when

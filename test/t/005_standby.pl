@@ -28,6 +28,8 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
+use JwtAuthTest;
+
 # random, and never printed: psql reads them with \getenv
 $ENV{STANDBY_TEST_PASSWORD} = join '', map { sprintf '%02x', int rand 256 } 1 .. 16;
 $ENV{STANDBY_TEST_SECRET} = join '', map { sprintf '%02x', int rand 256 } 1 .. 32;
@@ -101,38 +103,9 @@ is($standby->safe_psql('postgres', 'SELECT pg_is_in_recovery()'),
 sub session
 {
 	my ($node, $user) = @_;
-	my $s = $node->background_psql(
-		'postgres',
-		on_error_stop => 0,
-		extra_params => $user ? [ '-U', $user ] : []);
-	$s->query_safe('\set VERBOSITY verbose');
+	my $s = psql_session($node, extra_params => $user ? [ '-U', $user ] : [], quiet => !$user);
 	$s->query_safe($getenv);
-	if (!$user)
-	{
-		$s->query_safe("SET log_statement = 'none'");
-		$s->query_safe("SET log_min_error_statement = 'panic'");
-	}
 	return $s;
-}
-
-# Run SQL in a session: its output and its errors (this statement's only).
-sub run
-{
-	my ($session, $sql) = @_;
-	$session->{stderr} = '';
-	my $out = $session->query($sql);
-	my $err = $session->{stderr};
-	$session->{stderr} = '';
-	return ($out, $err);
-}
-
-# Run SQL that must succeed; its output.
-sub run_ok
-{
-	my ($session, $sql) = @_;
-	my ($out, $err) = run($session, $sql);
-	die "query failed: $sql\n$err" if $err ne '';
-	return $out;
 }
 
 # SQL for the token named $name.

@@ -159,6 +159,31 @@ SELECT i AS iat, pg_temp.standing(jsonb_build_object('sub', :'sid_user') || CASE
 SELECT pg_temp.standing(jsonb_build_object('sub', 'service', 'iat', 0)) AS sub_not_a_uuid,
        pg_temp.standing(jsonb_build_object('sub', gen_random_uuid(), 'iat', 0)) AS sub_of_no_user;
 
+-- claim(), uid() and role() give what claims() -> name, a uuid of a uuid-shaped
+-- sub and claims() ->> 'role' give, for claims of every shape
+CREATE TEMP TABLE shapes (c jsonb);
+INSERT INTO shapes VALUES
+  ('{"sub": "0e8c5bd5-7c4f-4a55-9e43-4a3ffd3a0e5b", "role": "web"}'),
+  ('{"sub": "0E8C5BD5-7C4F-4A55-9E43-4A3FFD3A0E5B", "role": 7}'),
+  ('{"sub": "{0e8c5bd5-7c4f-4a55-9e43-4a3ffd3a0e5b}", "role": true}'),
+  ('{"sub": "0e8c5bd57c4f4a559e434a3ffd3a0e5b", "role": null}'),
+  ('{"sub": "0e8c5bd5-7c4f-4a55-9e43-4a3ffd3a0e5", "role": ["a", {"b": 1}]}'),
+  ('{"sub": 12, "role": {"name": "x"}}'),
+  ('{"sub": null, "role": 1.50}'),
+  ('{"role": ""}'),
+  ('{}');
+SELECT c,
+       jwt_auth.uid() AS uid,
+       jwt_auth.uid() IS NOT DISTINCT FROM
+           CASE WHEN c ->> 'sub' ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+                THEN (c ->> 'sub')::uuid END AS uid_as_sql,
+       jwt_auth.role() AS role,
+       jwt_auth.role() IS NOT DISTINCT FROM c ->> 'role' AS role_as_sql,
+       jwt_auth.claim('role') IS NOT DISTINCT FROM c -> 'role' AS claim_as_sql,
+       jwt_auth.claim('missing') IS NULL AND jwt_auth.claim(NULL) IS NULL AS absent_claims
+  FROM shapes, LATERAL (SELECT set_config('request.jwt.claims', c::text, true)) s;
+DROP TABLE shapes;
+
 TRUNCATE jwt_auth.users CASCADE;
 TRUNCATE jwt_auth.keys;
 DROP ROLE regress_jwt_authenticator;

@@ -171,6 +171,53 @@ jwt_auth_claims(PG_FUNCTION_ARGS)
 	PG_RETURN_JSONB_P(DatumGetJsonbPCopy(JsonbPGetDatum(claims)));
 }
 
+/* claim(name text) returns jsonb: one claim of the current request, or NULL */
+PG_FUNCTION_INFO_V1(jwt_auth_claim);
+Datum
+jwt_auth_claim(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *claims = current_claims();
+	JsonbValue *v;
+
+	if (claims == NULL || PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	v = jwt_auth_jsonb_member(claims, text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	if (v == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_JSONB_P(JsonbValueToJsonb(v));
+}
+
+/* uid() returns uuid: the current request's sub, when it is a uuid; else NULL */
+PG_FUNCTION_INFO_V1(jwt_auth_uid);
+Datum
+jwt_auth_uid(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *claims = current_claims();
+	pg_uuid_t  *id = palloc(sizeof(pg_uuid_t));
+
+	if (claims == NULL || !jwt_auth_jsonb_uuid(jwt_auth_jsonb_member(claims, "sub"), id))
+		PG_RETURN_NULL();
+	PG_RETURN_UUID_P(id);
+}
+
+/* role() returns text: the current request's role claim as ->> gives it, or NULL */
+PG_FUNCTION_INFO_V1(jwt_auth_role);
+Datum
+jwt_auth_role(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *claims = current_claims();
+	JsonbValue *v = claims ? jwt_auth_jsonb_member(claims, "role") : NULL;
+	Jsonb	   *value;
+
+	if (v == NULL || v->type == jbvNull)
+		PG_RETURN_NULL();
+	if (v->type == jbvString)
+		PG_RETURN_TEXT_P(cstring_to_text_with_len(v->val.string.val, v->val.string.len));
+	/* a number, a boolean, an array or an object: its JSON text */
+	value = JsonbValueToJsonb(v);
+	PG_RETURN_TEXT_P(cstring_to_text(JsonbToCString(NULL, &value->root, VARSIZE(value))));
+}
+
 /* pre_request() for PostgREST's db-pre-request: refuses revoked sessions and logged-out tokens */
 PG_FUNCTION_INFO_V1(jwt_auth_pre_request);
 Datum

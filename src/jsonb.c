@@ -187,3 +187,40 @@ jwt_auth_jsonb_member(Jsonb *object, const char *name)
 	key.val.string.len = (int) strlen(name);
 	return findJsonbValueFromContainer(&object->root, JB_FOBJECT, &key);
 }
+
+/* a JSON string in the canonical uuid form (8-4-4-4-12 hex digits, either case) */
+bool
+jwt_auth_jsonb_uuid(const JsonbValue *v, pg_uuid_t *out)
+{
+	const char *s;
+	int			n = 0;
+
+	if (v == NULL || v->type != jbvString || v->val.string.len != 36)
+		return false;
+	s = v->val.string.val;
+	for (int i = 0; i < 36; i++)
+	{
+		int			d;
+
+		if (i == 8 || i == 13 || i == 18 || i == 23)
+		{
+			if (s[i] != '-')
+				return false;
+			continue;
+		}
+		if (s[i] >= '0' && s[i] <= '9')
+			d = s[i] - '0';
+		else if (s[i] >= 'a' && s[i] <= 'f')
+			d = s[i] - 'a' + 10;
+		else if (s[i] >= 'A' && s[i] <= 'F')
+			d = s[i] - 'A' + 10;
+		else
+			return false;
+		if (n % 2 == 0)
+			out->data[n / 2] = (unsigned char) (d << 4);
+		else
+			out->data[n / 2] |= (unsigned char) d;
+		n++;
+	}
+	return true;
+}

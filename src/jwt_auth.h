@@ -11,6 +11,7 @@
 
 #include "fmgr.h"
 #include "utils/jsonb.h"
+#include "utils/uuid.h"
 
 #include "alg.h"
 #include "json.h"
@@ -54,6 +55,8 @@ extern Datum jwt_auth_jsonb_take(json_doc *doc);
 extern Datum jwt_auth_jsonb(const char *json, size_t len);
 /* the member name of a jsonb object, or NULL */
 extern JsonbValue *jwt_auth_jsonb_member(Jsonb *object, const char *name);
+/* a JSON string in the canonical uuid form (8-4-4-4-12 hex digits, either case) */
+extern bool jwt_auth_jsonb_uuid(const JsonbValue *v, pg_uuid_t *out);
 
 /* keystore.c: the stored keys */
 extern void jwt_auth_keystore_init(void);

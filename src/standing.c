@@ -33,43 +33,6 @@
 /* the most columns one lookup reads */
 #define MAX_COLUMNS 3
 
-/* a JSON string in the canonical uuid form (8-4-4-4-12 hex digits, either case) */
-static bool
-parse_uuid(const JsonbValue *v, pg_uuid_t *out)
-{
-	const char *s;
-	int			n = 0;
-
-	if (v == NULL || v->type != jbvString || v->val.string.len != 36)
-		return false;
-	s = v->val.string.val;
-	for (int i = 0; i < 36; i++)
-	{
-		int			d;
-
-		if (i == 8 || i == 13 || i == 18 || i == 23)
-		{
-			if (s[i] != '-')
-				return false;
-			continue;
-		}
-		if (s[i] >= '0' && s[i] <= '9')
-			d = s[i] - '0';
-		else if (s[i] >= 'a' && s[i] <= 'f')
-			d = s[i] - 'a' + 10;
-		else if (s[i] >= 'A' && s[i] <= 'F')
-			d = s[i] - 'A' + 10;
-		else
-			return false;
-		if (n % 2 == 0)
-			out->data[n / 2] = (unsigned char) (d << 4);
-		else
-			out->data[n / 2] |= (unsigned char) d;
-		n++;
-	}
-	return true;
-}
-
 /*
  * The row of jwt_auth.<table> whose id is id: the named columns into
  * values/nulls. False when there is no such row.
@@ -148,7 +111,7 @@ refusal(Jsonb *claims, Snapshot snapshot)
 
 	if (sid != NULL)
 	{
-		if (!parse_uuid(sid, &id))
+		if (!jwt_auth_jsonb_uuid(sid, &id))
 			return "The sid claim is not a session id.";
 		if (!fetch("sessions", &id, session_columns, 3, snapshot, values, nulls))
 			return "The session does not exist.";
@@ -163,7 +126,7 @@ refusal(Jsonb *claims, Snapshot snapshot)
 			memcmp(user_id, sub->val.string.val, sub->val.string.len) != 0)
 			return "The token does not belong to its session.";
 	}
-	if (parse_uuid(sub, &id))
+	if (jwt_auth_jsonb_uuid(sub, &id))
 	{
 		if (fetch("users", &id, user_columns, 2, snapshot, values, nulls))
 		{

@@ -15,19 +15,11 @@ AS 'MODULE_PATHNAME', 'jwt_auth_pre_request' LANGUAGE C VOLATILE PARALLEL UNSAFE
 CREATE FUNCTION jwt_auth.claims() RETURNS jsonb
 AS 'MODULE_PATHNAME', 'jwt_auth_claims' LANGUAGE C STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION jwt_auth.claim(name text) RETURNS jsonb
-LANGUAGE sql STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, pg_temp AS $$
-    SELECT jwt_auth.claims() OPERATOR(pg_catalog.->) name
-$$;
+AS 'MODULE_PATHNAME', 'jwt_auth_claim' LANGUAGE C STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION jwt_auth.uid() RETURNS uuid
-LANGUAGE sql STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, pg_temp AS $$
-    SELECT CASE WHEN s ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
-                THEN s::uuid END
-      FROM (SELECT jwt_auth.claims() OPERATOR(pg_catalog.->>) 'sub') AS c(s)
-$$;
+AS 'MODULE_PATHNAME', 'jwt_auth_uid' LANGUAGE C STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION jwt_auth.role() RETURNS text
-LANGUAGE sql STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, pg_temp AS $$
-    SELECT jwt_auth.claims() OPERATOR(pg_catalog.->>) 'role'
-$$;
+AS 'MODULE_PATHNAME', 'jwt_auth_role' LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION jwt_auth.authenticate(text) IS
     'verify a token with the stored keys and its session, SET LOCAL ROLE to its role, and make its claims the request''s';
 COMMENT ON FUNCTION jwt_auth.pre_request() IS

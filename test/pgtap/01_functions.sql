@@ -112,9 +112,9 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('authenticate',      '{text}',                 'jsonb', 'VOLATILE', false, 'c',       'u', false),
     ('pre_request',       '{}',                     'void',  'VOLATILE', false, 'c',       'u', false),
     ('claims',            '{}',                     'jsonb', 'STABLE',   false, 'c',       'r', false),
-    ('claim',             '{text}',                 'jsonb', 'STABLE',   false, 'sql',     'r', false),
-    ('uid',               '{}',                     'uuid',  'STABLE',   false, 'sql',     'r', false),
-    ('role',              '{}',                     'text',  'STABLE',   false, 'sql',     'r', false);
+    ('claim',             '{text}',                 'jsonb', 'STABLE',   false, 'c',       'r', false),
+    ('uid',               '{}',                     'uuid',  'STABLE',   false, 'c',       'r', false),
+    ('role',              '{}',                     'text',  'STABLE',   false, 'c',       'r', false);
 
 -- the list above has the 79 functions of the SQL surface
 SELECT is((SELECT count(*) FROM expected_function)::int, 79,

@@ -194,7 +194,7 @@ class Report:
                     f"{1.1 * ref + 3:.1f} | {self.num(f'sql.{alg}.{op}.first'):,.0f} |")
         add("")
         add(f"`openssl speed` ({', '.join(p for _, p in ASYM[1:])}; PS256 is set beside rsa2048 "
-            "too) counts user CPU time: median of 3 runs, each figure's runs: " + "; ".join(
+            f"too) counts user CPU time: median of {r['meta.runs']} rounds, each figure's runs: " + "; ".join(
                 f"{p} {op} {r.get(f'openssl.{p}.{op}.runs', '?')} µs"
                 for p in ("rsa2048", "ecdsap256", "ed25519") for op in ("sign", "verify")) + ".")
         add("")

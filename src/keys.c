@@ -66,15 +66,73 @@ jwk_curve_name(const char *group)
 	return NULL;
 }
 
-/* OpenSSL's check of an RSA public key: n odd and of sane size, e odd and > 1 */
+/*
+ * RSA public keys that passed the check below, by the SHA-256 of n and e:
+ * the check tests n for primality, some milliseconds for 2048 bits, and a
+ * key passed in a call is parsed once per statement. Public values only;
+ * the oldest entry makes room.
+ */
+#define RSA_CHECKED_KEYS 32
+static unsigned char rsa_checked[RSA_CHECKED_KEYS][32];
+static int	rsa_checked_len;
+static int	rsa_checked_next;
+
+/* the SHA-256 of an RSA key's n and e; false when they cannot be read */
+static bool
+rsa_public_digest(EVP_PKEY *pkey, unsigned char digest[32])
+{
+	BIGNUM	   *n = NULL,
+			   *e = NULL;
+	unsigned char *buf = NULL;
+	int			n_len,
+				e_len;
+	bool		ok = false;
+
+	if (EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_N, &n) &&
+		EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_E, &e))
+	{
+		n_len = BN_num_bytes(n);
+		e_len = BN_num_bytes(e);
+		/* n, then e, each after its length: no two keys give the same bytes */
+		if ((buf = malloc((size_t) n_len + e_len + 8)) != NULL)
+		{
+			memcpy(buf, &n_len, 4);
+			BN_bn2bin(n, buf + 4);
+			memcpy(buf + 4 + n_len, &e_len, 4);
+			BN_bn2bin(e, buf + 8 + n_len);
+			ok = EVP_Q_digest(NULL, "SHA256", NULL, buf, (size_t) n_len + e_len + 8, digest, NULL);
+		}
+	}
+	free(buf);
+	BN_free(n);
+	BN_free(e);
+	ERR_clear_error();
+	return ok;
+}
+
+/* OpenSSL's check of an RSA public key: n odd, composite and of sane size, e odd and > 1 */
 static bool
 rsa_public_ok(EVP_PKEY *pkey)
 {
-	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
-	bool		ok = ctx != NULL && EVP_PKEY_public_check(ctx) > 0;
+	unsigned char digest[32];
+	bool		known = rsa_public_digest(pkey, digest);
+	EVP_PKEY_CTX *ctx;
+	bool		ok;
 
+	for (int i = 0; known && i < rsa_checked_len; i++)
+		if (memcmp(rsa_checked[i], digest, sizeof(digest)) == 0)
+			return true;
+	ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+	ok = ctx != NULL && EVP_PKEY_public_check(ctx) > 0;
 	EVP_PKEY_CTX_free(ctx);
 	ERR_clear_error();
+	if (ok && known)
+	{
+		memcpy(rsa_checked[rsa_checked_next], digest, sizeof(digest));
+		rsa_checked_next = (rsa_checked_next + 1) % RSA_CHECKED_KEYS;
+		if (rsa_checked_len < RSA_CHECKED_KEYS)
+			rsa_checked_len++;
+	}
 	return ok;
 }
 

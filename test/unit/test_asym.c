@@ -452,6 +452,43 @@ rsa_public_exponent_of_one_is_refused(void)
 	CHECK_STATUS(jwt_key_from_jwk(text, strlen(text), &key), JWT_KEY_INVALID);
 }
 
+/*
+ * The RSA public check is remembered per key (n and e): a key that passed
+ * passes again, and a key that shares its n but not its e, or that failed,
+ * is checked again, every time.
+ */
+static void
+rsa_public_check_remembers_only_the_keys_that_passed(void)
+{
+	char		bad[512];
+	const char *n = strstr(rfc7515_a2_jwk, "\"n\":");
+	const char *end = strstr(n, ",\"e\"");
+	jwt_key    *key;
+
+	snprintf(bad, sizeof(bad), "{\"kty\":\"RSA\",%.*s,\"e\":\"AQ\"}", (int) (end - n), n);
+	for (int i = 0; i < 3; i++)
+	{
+		CHECK_STATUS(jwt_key_from_jwk(rfc7515_a2_jwk, strlen(rfc7515_a2_jwk), &key), JWT_OK);
+		jwt_key_free(key);
+		CHECK_STATUS(jwt_key_from_jwk(bad, strlen(bad), &key), JWT_KEY_INVALID);
+		CHECK(key == NULL);
+	}
+	/* an even n never passes, however often it comes */
+	for (int i = 0; i < 3; i++)
+	{
+		uint8_t		even[256];
+		char		text[600];
+		size_t		len;
+
+		memset(even, 0xc5, sizeof(even));
+		even[255] = 0x02;
+		len = (size_t) sprintf(text, "{\"kty\":\"RSA\",\"e\":\"AQAB\",\"n\":\"");
+		len += b64url_encode(even, sizeof(even), text + len);
+		strcpy(text + len, "\"}");
+		CHECK_STATUS(jwt_key_from_jwk(text, strlen(text), &key), JWT_KEY_INVALID);
+	}
+}
+
 static void
 ecdsa_signature_of_zeros_is_refused(void)
 {
@@ -612,6 +649,7 @@ asym_tests(void)
 	RUN(rsa_key_under_2048_bits_is_weak);
 	RUN(rsa_key_over_8192_bits_is_unsupported);
 	RUN(rsa_public_exponent_of_one_is_refused);
+	RUN(rsa_public_check_remembers_only_the_keys_that_passed);
 	RUN(ecdsa_signature_of_zeros_is_refused);
 	RUN(ecdsa_signature_at_the_curve_order_is_refused);
 	RUN(ecdsa_signature_must_be_raw_r_and_s);

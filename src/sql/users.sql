@@ -23,25 +23,14 @@ CREATE UNIQUE INDEX users_username_key ON jwt_auth.users (pg_catalog.lower(usern
 SELECT pg_catalog.pg_extension_config_dump('jwt_auth.users', '');
 COMMENT ON TABLE jwt_auth.users IS 'users who log in with auth_login; readable by the owner only';
 
--- pgcrypto's crypt() and gen_salt(), in whichever schema pgcrypto lives:
--- the functions below pin their search_path, so they call these.
-DO $$
-DECLARE
-    nsp text := (SELECT pg_catalog.quote_ident(n.nspname)
-                   FROM pg_catalog.pg_extension e
-                   JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) e.extnamespace
-                  WHERE e.extname OPERATOR(pg_catalog.=) 'pgcrypto');
-BEGIN
-    EXECUTE pg_catalog.format(
-        'CREATE FUNCTION jwt_auth._crypt(password text, salt text) RETURNS text '
-        'LANGUAGE sql STRICT VOLATILE SET search_path = pg_catalog, pg_temp AS %L',
-        pg_catalog.format('SELECT %s.crypt(password, salt)', nsp));
-    EXECUTE pg_catalog.format(
-        'CREATE FUNCTION jwt_auth._gen_salt(type text, rounds integer) RETURNS text '
-        'LANGUAGE sql STRICT VOLATILE SET search_path = pg_catalog, pg_temp AS %L',
-        pg_catalog.format('SELECT %s.gen_salt(type, rounds)', nsp));
-END
-$$;
+-- pgcrypto's crypt() and gen_salt(): its C functions themselves, bound
+-- here so that the functions below, which pin their search_path, reach
+-- them whichever schema pgcrypto was installed in, and call bcrypt with no
+-- SQL function in between.
+CREATE FUNCTION jwt_auth._crypt(password text, salt text) RETURNS text
+AS '$libdir/pgcrypto', 'pg_crypt' LANGUAGE C STRICT VOLATILE;
+CREATE FUNCTION jwt_auth._gen_salt(type text, rounds integer) RETURNS text
+AS '$libdir/pgcrypto', 'pg_gen_salt_rounds' LANGUAGE C STRICT VOLATILE;
 COMMENT ON FUNCTION jwt_auth._crypt(text, text) IS 'internal: pgcrypto''s crypt()';
 COMMENT ON FUNCTION jwt_auth._gen_salt(text, integer) IS 'internal: pgcrypto''s gen_salt()';
 

@@ -89,8 +89,8 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('_hash_import',      '{text}',                 'text', 'VOLATILE', false, 'plpgsql', 'u', false),
     ('_role_check',       '{text}',                 'void', 'VOLATILE', false, 'plpgsql', 'u', false),
     ('_require_primary',  '{}',                     'void', 'VOLATILE', false, 'plpgsql', 'u', false),
-    ('_crypt',            '{text,text}',            'text', 'VOLATILE', true,  'sql',     'u', false),
-    ('_gen_salt',         '{text,integer}',         'text', 'VOLATILE', true,  'sql',     'u', false),
+    ('_crypt',            '{text,text}',            'text', 'VOLATILE', true,  'c',       'u', false),
+    ('_gen_salt',         '{text,integer}',         'text', 'VOLATILE', true,  'c',       'u', false),
     ('_settings',         '{}',                     'record', 'STABLE', false, 'c',       'u', false),
     -- login and sessions: public entry points running as the owner
     ('auth_login',        '{text,text}',            'jsonb', 'VOLATILE', false, 'plpgsql', 'u', true),

@@ -256,6 +256,28 @@ is($out, "install-k2\ninstall-k2\nf",
 	'in one session: drop, reinstall, the same kid again: the old token is still refused')
   or diag $err;
 
+# --- pgcrypto in a schema of its own -----------------------------------------
+
+# jwt_auth calls pgcrypto's bcrypt wherever pgcrypto was installed
+{
+	local $ENV{JWT_AUTH_TEST_PASSWORD} = join '', map { ('a' .. 'z', 0 .. 9)[ int rand 36 ] } 1 .. 20;
+	($out, $err) = run(
+		q{\getenv password JWT_AUTH_TEST_PASSWORD
+DROP EXTENSION jwt_auth;
+DROP EXTENSION pgcrypto;
+CREATE SCHEMA elsewhere;
+CREATE EXTENSION pgcrypto SCHEMA elsewhere;
+CREATE EXTENSION jwt_auth;
+SET jwt_auth.bcrypt_cost = 4;
+SELECT jwt_auth.key_generate('HS256', 'install-k3');
+SELECT jwt_auth.user_create('elsewhere', :'password') IS NOT NULL;
+SELECT jwt_auth.auth_login('elsewhere', :'password') ? 'access_token';
+SELECT count(*) FROM pg_proc WHERE proname = 'crypt' AND pronamespace = 'elsewhere'::regnamespace;});
+}
+is($out, "install-k3\nt\nt\n1", 'with pgcrypto in schema elsewhere, users are created and log in') or diag $err;
+run_ok(q{DROP EXTENSION jwt_auth; DROP EXTENSION pgcrypto; DROP SCHEMA elsewhere;
+CREATE EXTENSION jwt_auth CASCADE;});
+
 # --- updates ----------------------------------------------------------------
 
 ($out, $err) = run('ALTER EXTENSION jwt_auth UPDATE');

@@ -2,9 +2,10 @@
 
     /usr/bin/python3 bench/report.py RESULTS_TXT OUT_DIR
 
-A name ending in .rN is one run of several; the figure is their median. Every target is
-a ratio of two figures measured in the same run (or a memory figure), marked met or not
-met; the chart draws each as the share of its target it uses (1 = exactly the target), so
+A name ending in .rN is one run (round, turn) of several; the figure is their median. Every
+target is a ratio of two figures measured in the same run (or a memory figure), marked met
+or not met; when both figures come in rounds, the ratio is the median of the rounds' own
+ratios, each of two figures taken close together; the chart draws each as the share of its target it uses (1 = exactly the target), so
 that every bar reads the same way: under the line is met, over it is not.
 """
 import os
@@ -32,16 +33,28 @@ def load(path):
     for name, values in runs.items():
         raw[name] = str(statistics.median(values))
         raw[name + ".runs"] = " ".join(f"{v:.1f}" for v in values)
-    return raw
+    return raw, runs
 
 
 class Report:
-    def __init__(self, r):
-        self.r = r
+    def __init__(self, loaded):
+        self.r, self.runs = loaded
         self.targets = []
 
     def num(self, name):
         return float(self.r[name])
+
+    def paired(self, name, ref_name, f):
+        """f(figure, reference) as the median over the rounds of each round's pair, when both
+        come in the same rounds (a load that comes and goes then weighs on both sides of each
+        pair alike); else f of the two figures"""
+        a, b = self.runs.get(name), self.runs.get(ref_name)
+        if a and b and len(a) == len(b):
+            return statistics.median(f(x, y) for x, y in zip(a, b))
+        return f(self.num(name), self.num(ref_name))
+
+    def ratio(self, name, ref_name):
+        return self.paired(name, ref_name, lambda x, y: x / y)
 
     def has(self, *names):
         return all(n in self.r for n in names)
@@ -54,7 +67,7 @@ class Report:
     # a cost that must be at most `limit` times a reference cost
     def at_most(self, group, what, name, against, ref_name, limit, unit="µs"):
         v, ref = self.num(name), self.num(ref_name)
-        ratio = v / ref
+        ratio = self.paired(name, ref_name, lambda x, y: x / y)
         self.target(group, what, against, f"{v:.2f} {unit}", f"{ref:.2f} {unit}", f"{ratio:.2f}×",
                     f"≤ {limit:g}×", ratio <= limit, ratio / limit,
                     f"{what}: {ratio:.2f}× {against} (≤ {limit:g}×)")
@@ -74,16 +87,19 @@ class Report:
                          f"sql.HS256.{op}.explicit", 1.25)
         for alg, prim in ASYM:
             for op in ("sign", "verify"):
-                v, ref = self.num(f"sql.{alg}.{op}"), self.num(f"openssl.{prim}.{op}")
-                limit = 1.1 * ref + 3
+                name, ref_name = f"sql.{alg}.{op}", f"openssl.{prim}.{op}"
+                v, ref = self.num(name), self.num(ref_name)
+                ratio = self.paired(name, ref_name, lambda x, y: x / y)
+                over = self.paired(name, ref_name, lambda x, y: x - y)
+                share = self.paired(name, ref_name, lambda x, y: x / (1.1 * y + 3))
                 self.target(sql, f"jwt_{op} {alg}", f"openssl speed {prim}", f"{v:.1f} µs",
-                            f"{ref:.1f} µs", f"{v / ref:.2f}× ({v - ref:+.1f} µs)", "≤ 1.1× + 3 µs",
-                            v <= limit, v / limit,
-                            f"jwt_{op} {alg}: {v / ref:.2f}× openssl ({v - ref:+.1f} µs; ≤ 1.1× + 3 µs)")
+                            f"{ref:.1f} µs", f"{ratio:.2f}× ({over:+.1f} µs)", "≤ 1.1× + 3 µs",
+                            share <= 1, share,
+                            f"jwt_{op} {alg}: {ratio:.2f}× openssl ({over:+.1f} µs; ≤ 1.1× + 3 µs)")
 
         pg = "pgbench"
         crypt, login = self.num("pgbench.crypt"), self.num("pgbench.login")
-        cost = crypt / login
+        cost = self.paired("pgbench.crypt", "pgbench.login", lambda x, y: x / y)
         self.target(pg, "auth_login, bcrypt cost 10 (time per login)", "bare crypt() on the same hash",
                     f"{login:.1f} tps", f"{crypt:.1f} tps", f"{cost:.3f}×", "≤ 1.03×", cost <= 1.03,
                     cost / 1.03, f"auth_login: {cost:.3f}× the time of bare crypt() (≤ 1.03×)")
@@ -94,7 +110,7 @@ class Report:
                 ("auth_select_hs", "authenticate(HS256 token) + RLS select", "select",
                  "the select unauthenticated", 0.8)):
             v, ref = self.num(f"pgbench.{name}"), self.num(f"pgbench.{ref_name}")
-            ratio = v / ref
+            ratio = self.paired(f"pgbench.{name}", f"pgbench.{ref_name}", lambda x, y: x / y)
             self.target(pg, what, against, f"{v:.1f} tps", f"{ref:.1f} tps", f"{ratio:.2f}×",
                         f"≥ {limit:g}×", ratio >= limit, limit / ratio,
                         f"{what}: {ratio:.2f}× the TPS of {against.replace('pgbench ', '')} (≥ {limit:g}×)")
@@ -182,15 +198,17 @@ class Report:
                             ("sql.HS256.verify.stored", "`jwt_verify(token)`, stored HS256 key"),
                             ("sql.HS256.valid.explicit", "`jwt_valid(token, key)` HS256 (boolean)")):
             v = self.num(name)
-            add(f"| {label} | {v:.2f} | {v / hmac:.2f} | {self.num(name + '.first'):,.0f} |")
+            add(f"| {label} | {v:.2f} | {self.ratio(name, 'sql.hmac'):.2f} | {self.num(name + '.first'):,.0f} |")
         add("")
         add("| alg | op | jwt_auth in SQL, µs | `openssl speed`, µs | ratio | µs over | limit: 1.1× + 3 µs | "
             "a statement's first call, µs |")
         add("|---|---|---|---|---|---|---|---|")
         for alg, prim in ASYM:
             for op in ("sign", "verify"):
-                v, ref = self.num(f"sql.{alg}.{op}"), self.num(f"openssl.{prim}.{op}")
-                add(f"| {alg} | {op} | {v:.1f} | {ref:.1f} | {v / ref:.2f} | {v - ref:+.1f} | "
+                name, ref_name = f"sql.{alg}.{op}", f"openssl.{prim}.{op}"
+                v, ref = self.num(name), self.num(ref_name)
+                over = self.paired(name, ref_name, lambda x, y: x - y)
+                add(f"| {alg} | {op} | {v:.1f} | {ref:.1f} | {self.ratio(name, ref_name):.2f} | {over:+.1f} | "
                     f"{1.1 * ref + 3:.1f} | {self.num(f'sql.{alg}.{op}.first'):,.0f} |")
         add("")
         add(f"`openssl speed` ({', '.join(p for _, p in ASYM[1:])}; PS256 is set beside rsa2048 "
@@ -214,7 +232,8 @@ class Report:
             for op in ("sign", "verify"):
                 name = f"sql.{alg}.{op}.explicit" if alg == "HS256" else f"sql.{alg}.{op}"
                 v, lj, py = self.num(name), self.num(f"libjwt.{alg}.{op}"), self.num(f"pyjwt.{alg}.{op}")
-                add(f"| {alg} | {op} | {v:.2f} | {lj:.2f} | {v / lj:.2f} | {py:.2f} | {v / py:.2f} |")
+                add(f"| {alg} | {op} | {v:.2f} | {lj:.2f} | {self.ratio(name, f'libjwt.{alg}.{op}'):.2f} | "
+                    f"{py:.2f} | {self.ratio(name, f'pyjwt.{alg}.{op}'):.2f} |")
         add("")
 
         add("## 3. End to end with pgbench")
@@ -222,7 +241,7 @@ class Report:
         add(f"{r['meta.clients']} clients, 2 threads, prepared protocol, {r['meta.pg_seconds']} s per run "
             "(twice that for the bcrypt pair); the runs of each group take turns in rotated order "
             "(AB BA AB BA, ABCD BCDA CDAB DABC), so that a load rising or falling meanwhile weighs on each alike; "
-            "median TPS. Wall-clock throughput: the other work on the machine takes its share from every "
+            "median TPS; a ratio is the median of the turns' own ratios. Wall-clock throughput: the other work on the machine takes its share from every "
             "run of a group alike. Scripts in `bench/auth/`.")
         add("")
         add("| run | what each transaction does | TPS | each run's TPS |")
@@ -232,12 +251,12 @@ class Report:
                 f"{r.get('pgbench.' + name + '.runs', '')} |")
         add("")
         if self.has("pgbench.select_token"):
-            sel, tok = self.num("pgbench.select"), self.num("pgbench.select_token")
             add("What bounds the `authenticate` + select target: the authenticated transaction sends one "
                 "statement more than the select's. The same four statements without `authenticate()` "
-                f"(select_token) run at {tok / sel:.2f}× the select's TPS; against them, "
-                f"`authenticate()` with an HS256 token runs at {self.num('pgbench.auth_select_hs') / tok:.2f}× "
-                f"and with an ES256 token at {self.num('pgbench.auth_select_es') / tok:.2f}×.")
+                f"(select_token) run at {self.ratio('pgbench.select_token', 'pgbench.select'):.2f}× the "
+                "select's TPS; against them, `authenticate()` with an HS256 token runs at "
+                f"{self.ratio('pgbench.auth_select_hs', 'pgbench.select_token'):.2f}× and with an ES256 "
+                f"token at {self.ratio('pgbench.auth_select_es', 'pgbench.select_token'):.2f}×.")
             add("")
         if self.has("auth.login_ms.good", "auth.login_ms.bare_crypt"):
             good, bare = self.num("auth.login_ms.good"), self.num("auth.login_ms.bare_crypt")

@@ -1,5 +1,6 @@
 /*
- * crypto.c — HMAC over EVP_MAC, RSA, RSA-PSS, ECDSA and EdDSA over EVP_DigestSign
+ * crypto.c — HMAC over EVP_MAC; RSA, RSA-PSS and ECDSA over EVP_PKEY_sign/verify of a
+ * digest; EdDSA over EVP_DigestSign
  */
 #include "crypto.h"
 
@@ -67,29 +68,15 @@ hmac(jwt_key *key, jws_alg alg, const uint8_t *data, size_t len, uint8_t *out, s
 	return JWT_OK;
 }
 
-/* a new digest-sign or digest-verify context with the family's padding */
+/* EdDSA: a new digest-sign or digest-verify context (the scheme hashes inside) */
 static EVP_MD_CTX *
-new_signature_ctx(jwt_key *key, jws_alg alg, bool signing)
+new_signature_ctx(jwt_key *key, bool signing)
 {
 	EVP_MD_CTX *mctx = EVP_MD_CTX_new();
-	EVP_PKEY_CTX *pctx = NULL;
-	int			ok;
 
-	if (mctx == NULL)
-		return NULL;
-	/* a fetched digest object (none for EdDSA): no name lookup per call */
-	ok = (jws_alg_digest(alg) == NULL || digest(alg) != NULL) &&
-		(signing ?
-		 EVP_DigestSignInit(mctx, &pctx, digest(alg), NULL, key->pkey) :
-		 EVP_DigestVerifyInit(mctx, &pctx, digest(alg), NULL, key->pkey)) > 0;
-	if (ok && jws_alg_family(alg) == JWS_FAMILY_RSA_PSS)
-		/* RFC 7518 section 3.5: MGF1 with the same hash, salt as long as the hash */
-		ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) > 0 &&
-			EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) > 0 &&
-			EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, digest(alg)) > 0;
-	else if (ok && jws_alg_family(alg) == JWS_FAMILY_RSA)
-		ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) > 0;
-	if (!ok)
+	if (mctx != NULL &&
+		(signing ? EVP_DigestSignInit(mctx, NULL, NULL, NULL, key->pkey) :
+		 EVP_DigestVerifyInit(mctx, NULL, NULL, NULL, key->pkey)) <= 0)
 	{
 		EVP_MD_CTX_free(mctx);
 		return NULL;
@@ -98,9 +85,9 @@ new_signature_ctx(jwt_key *key, jws_alg alg, bool signing)
 }
 
 /*
- * A context ready for one sign or verify: a copy of the key's initialised
- * one, which is made on first use. Setting a context up costs OpenSSL
- * provider look-ups and parameter parsing; copying it does not.
+ * EdDSA: a context ready for one sign or verify, a copy of the key's
+ * initialised one, which is made on first use. Setting a context up costs
+ * OpenSSL provider look-ups and parameter parsing; copying it does not.
  */
 static EVP_MD_CTX *
 signature_ctx(jwt_key *key, jws_alg alg, bool signing)
@@ -108,7 +95,7 @@ signature_ctx(jwt_key *key, jws_alg alg, bool signing)
 	EVP_MD_CTX **template = (EVP_MD_CTX **) &key->sig[alg][signing ? 0 : 1];
 	EVP_MD_CTX *mctx;
 
-	if (*template == NULL && (*template = new_signature_ctx(key, alg, signing)) == NULL)
+	if (*template == NULL && (*template = new_signature_ctx(key, signing)) == NULL)
 		return NULL;
 	if ((mctx = EVP_MD_CTX_new()) == NULL)
 		return NULL;
@@ -117,9 +104,57 @@ signature_ctx(jwt_key *key, jws_alg alg, bool signing)
 		/* a provider that cannot copy its context: set one up afresh */
 		EVP_MD_CTX_free(mctx);
 		ERR_clear_error();
-		return new_signature_ctx(key, alg, signing);
+		return new_signature_ctx(key, signing);
 	}
 	return mctx;
+}
+
+/*
+ * RSA, RSA-PSS and ECDSA: the key's context for alg, initialised for
+ * signing or verifying a digest on first use (with the family's padding)
+ * and used for every call after: EVP_PKEY_sign and EVP_PKEY_verify keep no
+ * state from one call to the next, so nothing is set up or copied per call.
+ */
+static EVP_PKEY_CTX *
+digest_ctx(jwt_key *key, jws_alg alg, bool signing)
+{
+	EVP_PKEY_CTX **slot = (EVP_PKEY_CTX **) &key->sig[alg][signing ? 0 : 1];
+	EVP_PKEY_CTX *ctx;
+	int			ok;
+
+	if (*slot != NULL)
+		return *slot;
+	if (digest(alg) == NULL || (ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key->pkey, NULL)) == NULL)
+		return NULL;
+	ok = (signing ? EVP_PKEY_sign_init(ctx) : EVP_PKEY_verify_init(ctx)) > 0;
+	if (ok && jws_alg_family(alg) == JWS_FAMILY_RSA_PSS)
+		/* RFC 7518 section 3.5: MGF1 with the same hash, salt as long as the hash */
+		ok = EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PSS_PADDING) > 0 &&
+			EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, RSA_PSS_SALTLEN_DIGEST) > 0 &&
+			EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, digest(alg)) > 0;
+	else if (ok && jws_alg_family(alg) == JWS_FAMILY_RSA)
+		ok = EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) > 0;
+	/* after the padding: RSA checks the digest against it */
+	ok = ok && EVP_PKEY_CTX_set_signature_md(ctx, digest(alg)) > 0;
+	if (!ok)
+	{
+		EVP_PKEY_CTX_free(ctx);
+		return NULL;
+	}
+	*slot = ctx;
+	return ctx;
+}
+
+/* the digest of data under alg's hash; false when OpenSSL fails */
+static bool
+hash(jws_alg alg, const uint8_t *data, size_t len, uint8_t *md, size_t *md_len)
+{
+	unsigned int n = 0;
+
+	if (digest(alg) == NULL || !EVP_Digest(data, len, md, &n, digest(alg), NULL))
+		return false;
+	*md_len = n;
+	return true;
 }
 
 /* the order n of an ES algorithm's curve */
@@ -198,16 +233,28 @@ static jwt_status
 pkey_sign(jwt_key *key, jws_alg alg, const uint8_t *data, size_t len,
 		  uint8_t *sig, size_t *sig_len)
 {
-	EVP_MD_CTX *mctx = signature_ctx(key, alg, true);
 	uint8_t		der[JWT_MAX_SIG_LEN];
 	size_t		der_len = sizeof(der);
+	uint8_t		md[EVP_MAX_MD_SIZE];
+	size_t		md_len;
 	bool		ecdsa = jws_alg_family(alg) == JWS_FAMILY_ECDSA;
 	int			ok;
 
 	*sig_len = JWT_MAX_SIG_LEN;
-	ok = mctx != NULL &&
-		EVP_DigestSign(mctx, ecdsa ? der : sig, ecdsa ? &der_len : sig_len, data, len) > 0;
-	EVP_MD_CTX_free(mctx);
+	if (jws_alg_family(alg) == JWS_FAMILY_EDDSA)
+	{
+		EVP_MD_CTX *mctx = signature_ctx(key, alg, true);
+
+		ok = mctx != NULL && EVP_DigestSign(mctx, sig, sig_len, data, len) > 0;
+		EVP_MD_CTX_free(mctx);
+	}
+	else
+	{
+		EVP_PKEY_CTX *ctx = digest_ctx(key, alg, true);
+
+		ok = ctx != NULL && hash(alg, data, len, md, &md_len) &&
+			EVP_PKEY_sign(ctx, ecdsa ? der : sig, ecdsa ? &der_len : sig_len, md, md_len) > 0;
+	}
 	if (ok && ecdsa)
 	{
 		*sig_len = jws_alg_ecdsa_sig_len(alg);
@@ -225,9 +272,10 @@ static jwt_status
 pkey_verify(jwt_key *key, jws_alg alg, const uint8_t *data, size_t len,
 			const uint8_t *sig, size_t sig_len)
 {
-	EVP_MD_CTX *mctx;
 	uint8_t    *der = NULL;
 	int			der_len = 0;
+	uint8_t		md[EVP_MAX_MD_SIZE];
+	size_t		md_len;
 	jwt_status	st = JWT_OK;
 
 	if (jws_alg_family(alg) == JWS_FAMILY_ECDSA)
@@ -239,11 +287,25 @@ pkey_verify(jwt_key *key, jws_alg alg, const uint8_t *data, size_t len,
 	}
 	else if (sig_len != (size_t) EVP_PKEY_get_size(key->pkey))
 		return JWT_TOKEN_SIGNATURE;	/* RSA: the modulus length; EdDSA: 64 or 114 */
-	if ((mctx = signature_ctx(key, alg, false)) == NULL)
-		st = JWT_CRYPTO;
-	else if (EVP_DigestVerify(mctx, sig, sig_len, data, len) != 1)
-		st = JWT_TOKEN_SIGNATURE;	/* 0: mismatch; < 0: unusable signature */
-	EVP_MD_CTX_free(mctx);
+	if (jws_alg_family(alg) == JWS_FAMILY_EDDSA)
+	{
+		EVP_MD_CTX *mctx = signature_ctx(key, alg, false);
+
+		if (mctx == NULL)
+			st = JWT_CRYPTO;
+		else if (EVP_DigestVerify(mctx, sig, sig_len, data, len) != 1)
+			st = JWT_TOKEN_SIGNATURE;	/* 0: mismatch; < 0: unusable signature */
+		EVP_MD_CTX_free(mctx);
+	}
+	else
+	{
+		EVP_PKEY_CTX *ctx = digest_ctx(key, alg, false);
+
+		if (ctx == NULL || !hash(alg, data, len, md, &md_len))
+			st = JWT_CRYPTO;
+		else if (EVP_PKEY_verify(ctx, sig, sig_len, md, md_len) != 1)
+			st = JWT_TOKEN_SIGNATURE;	/* 0: mismatch; < 0: unusable signature */
+	}
 	OPENSSL_free(der);
 	ERR_clear_error();
 	return st;

@@ -590,8 +590,14 @@ jwt_key_free(jwt_key *key)
 	for (int i = 0; i < JWS_ALG_COUNT; i++)
 	{
 		EVP_MAC_CTX_free(key->mac[i]);
-		EVP_MD_CTX_free(key->sig[i][0]);
-		EVP_MD_CTX_free(key->sig[i][1]);
+		for (int j = 0; j < 2; j++)
+		{
+			/* EdDSA keeps digest-sign contexts; RSA and EC keys, key contexts */
+			if (key->type == JWT_KEY_OKP)
+				EVP_MD_CTX_free(key->sig[i][j]);
+			else
+				EVP_PKEY_CTX_free(key->sig[i][j]);
+		}
 	}
 	if (key->secret != NULL)
 	{

@@ -49,8 +49,9 @@ typedef struct jwt_key
 	int			bits;			/* RSA: modulus bits */
 	char	   *kid;			/* from a JWK; NUL-terminated, or NULL */
 	void	   *mac[JWS_ALG_COUNT]; /* oct: keyed HMAC contexts, made on first use */
-	void	   *sig[JWS_ALG_COUNT][2];	/* RSA, EC, OKP: initialised sign [0] and
-										 * verify [1] contexts, copied per call */
+	void	   *sig[JWS_ALG_COUNT][2];	/* initialised sign [0] and verify [1]
+										 * contexts: RSA, EC: EVP_PKEY_CTX, used
+										 * as is; OKP: EVP_MD_CTX, copied per call */
 } jwt_key;
 
 /* a raw HMAC secret */

@@ -198,6 +198,53 @@ signed_tokens_verify_with_the_public_key_for_every_algorithm(void)
 	}
 }
 
+/*
+ * A key's OpenSSL contexts are set up once and used for every call after:
+ * each signature is still made afresh (PSS salts and ECDSA nonces differ
+ * from one to the next, RSA PKCS#1 and EdDSA repeat), each verification
+ * judges its own token, and a bad one between good ones is refused.
+ */
+static void
+kept_contexts_sign_and_verify_each_call_afresh(void)
+{
+	static const char claims[] = "{\"sub\":\"u1\"}";
+
+	for (size_t i = 0; i < NSIGNERS; i++)
+	{
+		jws_alg		alg = signers[i].alg;
+		jwt_key    *key = jwk_key(signers[i].jwk);
+		jwt_key    *twin = key ? public_twin(key) : NULL;
+		char	   *tokens[3] = {NULL, NULL, NULL};
+		size_t		len;
+		bool		random = jws_alg_family(alg) == JWS_FAMILY_RSA_PSS ||
+			jws_alg_family(alg) == JWS_FAMILY_ECDSA;
+
+		for (int t = 0; twin != NULL && t < 3; t++)
+			CHECK_STATUS(jws_sign(key, alg, "JWT", NULL, 0, (const uint8_t *) claims,
+								  strlen(claims), false, &tokens[t], &len), JWT_OK);
+		if (tokens[0] && tokens[1] && tokens[2])
+		{
+			char	   *bad = strdup(tokens[1]);
+
+			bad[strlen(bad) - 2] = bad[strlen(bad) - 2] == 'A' ? 'B' : 'A';
+			if (!CHECK((strcmp(tokens[0], tokens[1]) != 0) == random) ||
+				!CHECK((strcmp(tokens[1], tokens[2]) != 0) == random))
+				printf("#   algorithm %s\n", jws_alg_name(alg));
+			for (int t = 0; t < 3; t++)
+			{
+				CHECK_STATUS(verify_payload(tokens[t], twin, alg, claims), JWT_OK);
+				CHECK_STATUS(verify_payload(bad, twin, alg, claims), JWT_TOKEN_SIGNATURE);
+				CHECK_STATUS(verify_payload(tokens[t], key, alg, claims), JWT_OK);
+			}
+			free(bad);
+		}
+		for (int t = 0; t < 3; t++)
+			free(tokens[t]);
+		jwt_key_free(twin);
+		jwt_key_free(key);
+	}
+}
+
 static void
 public_key_cannot_sign(void)
 {
@@ -638,6 +685,7 @@ asym_tests(void)
 	RUN(rfc8037_eddsa_token_verifies);
 	RUN(rfc7520_section_4_2_ps384_token_verifies);
 	RUN(signed_tokens_verify_with_the_public_key_for_every_algorithm);
+	RUN(kept_contexts_sign_and_verify_each_call_afresh);
 	RUN(public_key_cannot_sign);
 	RUN(public_jwk_holds_the_public_members_only);
 	RUN(public_rsa_jwk_holds_n_and_e_only);

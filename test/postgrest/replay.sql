@@ -21,16 +21,7 @@
 \set anon '{"role":"anon"}'
 \set check '/usr/bin/python3 test/postgrest/check_token.py'
 
-CREATE FUNCTION pg_temp.tap(passed boolean, what text) RETURNS text
-LANGUAGE sql AS $$ SELECT CASE WHEN passed THEN 'ok - ' ELSE 'not ok - ' END || what $$;
-CREATE FUNCTION pg_temp.sqlstate(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE query;
-    RETURN '00000';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END
-$$;
+\ir ../tap.sql
 
 -- POST /rpc/login without a token: anon
 BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true);

@@ -19,8 +19,7 @@
 SET client_min_messages = warning;
 CREATE EXTENSION jwt_auth CASCADE;
 
-CREATE FUNCTION pg_temp.tap(passed boolean, what text) RETURNS text
-LANGUAGE sql AS $$ SELECT CASE WHEN passed THEN 'ok - ' ELSE 'not ok - ' END || what $$;
+\ir ../tap.sql
 -- Runs a query under whatever search_path is in force (so it must not pin its own) and
 -- returns its first column as text, or 'ERROR <sqlstate>'. Nothing in it can be hijacked:
 -- EXECUTE, and a schema-qualified function.

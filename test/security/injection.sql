@@ -14,17 +14,7 @@
 SET client_min_messages = warning;
 CREATE EXTENSION jwt_auth CASCADE;
 
-CREATE FUNCTION pg_temp.tap(passed boolean, what text) RETURNS text
-LANGUAGE sql AS $$ SELECT CASE WHEN passed THEN 'ok - ' ELSE 'not ok - ' END || what $$;
--- the SQLSTATE a statement ends with ('00000' if it succeeds)
-CREATE FUNCTION pg_temp.sqlstate(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE query;
-    RETURN '00000';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END
-$$;
+\ir ../tap.sql
 -- a statement's first column, or NULL if it fails
 CREATE FUNCTION pg_temp.value(query text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
@@ -223,16 +213,7 @@ ALTER DATABASE :"db" SET jwt_auth.issuer = :'iss';
 ALTER DATABASE :"db" SET jwt_auth.audience = :'aud';
 \connect
 SET client_min_messages = warning;
-CREATE FUNCTION pg_temp.tap(passed boolean, what text) RETURNS text
-LANGUAGE sql AS $$ SELECT CASE WHEN passed THEN 'ok - ' ELSE 'not ok - ' END || what $$;
-CREATE FUNCTION pg_temp.sqlstate(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE query;
-    RETURN '00000';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END
-$$;
+\ir ../tap.sql
 SELECT jwt_auth.auth_login('claimy', :'pw') ->> 'access_token' AS t_db \gset
 SELECT pg_temp.tap(current_setting('jwt_auth.issuer') = :'iss' AND current_setting('jwt_auth.audience') = :'aud'
                    AND jwt_auth.jwt_verify(:'t_db') ->> 'iss' = :'iss' AND jwt_auth.jwt_verify(:'t_db') ->> 'aud' = :'aud',

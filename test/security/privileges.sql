@@ -25,16 +25,7 @@ GRANT SELECT ON public.jwt_settings TO PUBLIC;
 ------------------------------------------------------------------------
 \connect - sec_alice
 SET client_min_messages = warning;
-CREATE FUNCTION pg_temp.tap(passed boolean, what text) RETURNS text
-LANGUAGE sql AS $$ SELECT CASE WHEN passed THEN 'ok - ' ELSE 'not ok - ' END || what $$;
-CREATE FUNCTION pg_temp.sqlstate(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE query;
-    RETURN '00000';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END
-$$;
+\ir ../tap.sql
 SELECT pg_temp.tap(NOT EXISTS (SELECT FROM pg_settings WHERE name = 'jwt_auth.issuer'),
                    'in a new session jwt_auth is not loaded yet (no jwt_auth.* setting is defined)');
 -- the placeholders an ordinary role may make before the library loads

@@ -240,10 +240,10 @@ jws_header_encode(jws_alg alg, const char *typ, const char *extra, size_t extra_
 	return JWT_OK;
 }
 
-jwt_status
-jws_sign_encoded(jwt_key *key, jws_alg alg, const char *header, size_t header_len,
-				 const uint8_t *payload, size_t payload_len, bool allow_short_key,
-				 char **out, size_t *out_len)
+/* the token for an encoded header and a payload, with a key already checked for alg */
+static jwt_status
+sign_checked(jwt_key *key, jws_alg alg, const char *header, size_t header_len,
+			 const uint8_t *payload, size_t payload_len, char **out, size_t *out_len)
 {
 	uint8_t		sig[JWT_MAX_SIG_LEN];
 	size_t		sig_len;
@@ -251,9 +251,6 @@ jws_sign_encoded(jwt_key *key, jws_alg alg, const char *header, size_t header_le
 	size_t		n;
 	jwt_status	st;
 
-	*out = NULL;
-	if ((st = jwt_key_check(key, alg, JWT_OP_SIGN, allow_short_key)) != JWT_OK)
-		return st;
 	t = malloc(header_len + b64url_encoded_len(payload_len) +
 			   b64url_encoded_len(JWT_MAX_SIG_LEN) + 3);
 	if (t == NULL)
@@ -276,6 +273,19 @@ jws_sign_encoded(jwt_key *key, jws_alg alg, const char *header, size_t header_le
 }
 
 jwt_status
+jws_sign_encoded(jwt_key *key, jws_alg alg, const char *header, size_t header_len,
+				 const uint8_t *payload, size_t payload_len, bool allow_short_key,
+				 char **out, size_t *out_len)
+{
+	jwt_status	st;
+
+	*out = NULL;
+	if ((st = jwt_key_check(key, alg, JWT_OP_SIGN, allow_short_key)) != JWT_OK)
+		return st;
+	return sign_checked(key, alg, header, header_len, payload, payload_len, out, out_len);
+}
+
+jwt_status
 jws_sign(jwt_key *key, jws_alg alg, const char *typ, const char *extra, size_t extra_len,
 		 const uint8_t *payload, size_t payload_len, bool allow_short_key,
 		 char **out, size_t *out_len)
@@ -289,8 +299,7 @@ jws_sign(jwt_key *key, jws_alg alg, const char *typ, const char *extra, size_t e
 		return st;
 	if ((st = jws_header_encode(alg, typ, extra, extra_len, &header, &header_len)) != JWT_OK)
 		return st;
-	st = jws_sign_encoded(key, alg, header, header_len, payload, payload_len,
-						  allow_short_key, out, out_len);
+	st = sign_checked(key, alg, header, header_len, payload, payload_len, out, out_len);
 	free(header);
 	return st;
 }

@@ -68,6 +68,8 @@ extern jwt_status jwt_auth_stored_key(const char *kid, jws_alg *alg, jwt_key **k
  */
 extern jwt_key *jwt_auth_signing_key(jws_alg *alg, const char **jwt_header,
 									 size_t *jwt_header_len);
+/* the OID of table jwt_auth.<table>; raises when it is missing */
+extern Oid	jwt_auth_table_relid(const char *table);
 /* the owner of table jwt_auth.<table>, and its OID when relid is not NULL */
 extern Oid	jwt_auth_table_owner(const char *table, Oid *relid);
 

@@ -133,15 +133,22 @@ load_row(HeapTuple row, TupleDesc desc, stored_key *out)
 }
 
 Oid
-jwt_auth_table_owner(const char *table, Oid *relid_out)
+jwt_auth_table_relid(const char *table)
 {
-	Oid			nsp = get_namespace_oid("jwt_auth", false);
-	Oid			relid = get_relname_relid(table, nsp);
-	HeapTuple	rel;
-	Oid			owner;
+	Oid			relid = get_relname_relid(table, get_namespace_oid("jwt_auth", false));
 
 	if (!OidIsValid(relid))
 		elog(ERROR, "jwt_auth: table jwt_auth.%s is missing", table);
+	return relid;
+}
+
+Oid
+jwt_auth_table_owner(const char *table, Oid *relid_out)
+{
+	Oid			relid = jwt_auth_table_relid(table);
+	HeapTuple	rel;
+	Oid			owner;
+
 	rel = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
 	if (!HeapTupleIsValid(rel))
 		elog(ERROR, "jwt_auth: cache lookup failed for relation %u", relid);

@@ -21,6 +21,7 @@
 #include "access/table.h"
 #include "access/xact.h"
 #include "datatype/timestamp.h"
+#include "parser/parse_relation.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/jsonb.h"
@@ -41,28 +42,22 @@ static bool
 fetch(const char *table, const pg_uuid_t *id, const char *const *columns, int ncolumns,
 	  Snapshot snapshot, Datum *values, bool *nulls)
 {
-	Oid			relid;
 	Relation	rel;
 	ScanKeyData key;
 	SysScanDesc scan;
 	HeapTuple	row;
 	bool		found;
 
-	(void) jwt_auth_table_owner(table, &relid);
-	rel = table_open(relid, AccessShareLock);
+	rel = table_open(jwt_auth_table_relid(table), AccessShareLock);
 	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_UUID_EQ, UUIDPGetDatum(id));
 	scan = systable_beginscan(rel, RelationGetPrimaryKeyIndex(rel), true, snapshot, 1, &key);
 	row = systable_getnext(scan);
 	found = HeapTupleIsValid(row);
 	for (int i = 0; found && i < ncolumns; i++)
 	{
-		AttrNumber	att = InvalidAttrNumber;
+		AttrNumber	att = attnameAttNum(rel, columns[i], false);
 		TupleDesc	desc = RelationGetDescr(rel);
 
-		for (int a = 0; a < desc->natts; a++)
-			if (!TupleDescAttr(desc, a)->attisdropped &&
-				strcmp(NameStr(TupleDescAttr(desc, a)->attname), columns[i]) == 0)
-				att = a + 1;
 		if (att == InvalidAttrNumber)
 			elog(ERROR, "jwt_auth: column %s of jwt_auth.%s is missing", columns[i], table);
 		/* the columns read are fixed-width (uuid, timestamptz, boolean): no detoasting */

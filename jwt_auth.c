@@ -28,7 +28,7 @@
 #include "utils/guc.h"
 #include "utils/timestamp.h"
 
-#include "src/jwt_auth.h"
+#include "jwt_auth.h"
 
 PG_MODULE_MAGIC;
 
@@ -48,7 +48,7 @@ static int	refresh_reuse_interval = 10;
 static int	bcrypt_cost = 10;
 static int	min_password_length = 8;
 
-void		_PG_init(void);
+extern PGDLLEXPORT void _PG_init(void);
 
 void
 _PG_init(void)
@@ -125,6 +125,7 @@ _PG_init(void)
 							 &jwt_auth_trust_request_claims, true,
 							 PGC_SUSET, 0, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("jwt_auth");
+	jwt_auth_memory_init();
 	jwt_auth_keystore_init();
 	jwt_auth_context_init();
 	jwt_auth_throttle_init();

@@ -1,4 +1,4 @@
--- jwt_auth 1.0: JWT signing, verification and login in SQL
+-- jwt_auth 1.1: JWT signing, verification and login in SQL
 \echo Use "CREATE EXTENSION jwt_auth" to load this file. \quit
 
 -- Tokens are UTF-8 JSON; claims go through jsonb, which in another

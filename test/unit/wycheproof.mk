@@ -9,7 +9,7 @@
 # build/wycheproof/core, never into src/ and apart from the unit tests' objects.
 
 WYCHEPROOF_HERE := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
-WYCHEPROOF_SRC := $(WYCHEPROOF_HERE)/../../src
+WYCHEPROOF_SRC := $(WYCHEPROOF_HERE)/../../src/core
 WYCHEPROOF_VECTORS := $(WYCHEPROOF_HERE)/../vectors
 WYCHEPROOF_BUILD := $(WYCHEPROOF_HERE)/build/wycheproof
 WYCHEPROOF_BIN := $(WYCHEPROOF_BUILD)/wycheproof

@@ -99,6 +99,7 @@ load_row(HeapTuple row, TupleDesc desc, stored_key *out)
 	bool		isnull;
 	char	   *alg = SPI_getvalue(row, desc, 2);
 	jwt_status	st;
+	MemoryContext old;
 
 	out->kid = MemoryContextStrdup(cache_context, SPI_getvalue(row, desc, 1));
 	jwt_auth_check(jws_alg_parse(alg, strlen(alg), &out->alg), out->alg);
@@ -106,6 +107,8 @@ load_row(HeapTuple row, TupleDesc desc, stored_key *out)
 	out->key = NULL;
 	if (out->status == KEY_REVOKED)
 		return;
+	/* the key lives in the cache, until drop_cache frees it */
+	old = MemoryContextSwitchTo(cache_context);
 	{
 		Datum		private_key = SPI_getbinval(row, desc, 4, &isnull);
 
@@ -125,6 +128,7 @@ load_row(HeapTuple row, TupleDesc desc, stored_key *out)
 			st = jwk ? jwt_key_from_jwk(jwk, strlen(jwk), &out->key) : JWT_KEY_INVALID;
 		}
 	}
+	MemoryContextSwitchTo(old);
 	if (st != JWT_OK)
 		ereport(ERROR,
 				errcode(ERRCODE_DATA_CORRUPTED),
@@ -253,7 +257,7 @@ make_jwt_header(stored_key *k)
 	jwt_auth_check(jws_header_encode(k->alg, "JWT", extra.data, extra.len, &header, &len), k->alg);
 	k->jwt_header = MemoryContextStrdup(cache_context, header);
 	k->jwt_header_len = len;
-	free(header);
+	jwt_free(header);
 	pfree(extra.data);
 }
 
@@ -316,7 +320,7 @@ key_row(FunctionCallInfo fcinfo, jwt_key *key, jws_alg alg, bool need_private)
 		SET_VARSIZE(b, VARHDRSZ + priv_len);
 		memcpy(VARDATA(b), priv, priv_len);
 		OPENSSL_cleanse(priv, priv_len);
-		free(priv);
+		jwt_free(priv);
 		values[0] = PointerGetDatum(b);
 	}
 	else
@@ -327,7 +331,7 @@ key_row(FunctionCallInfo fcinfo, jwt_key *key, jws_alg alg, bool need_private)
 	{
 		jwt_auth_check(jwt_key_public_jwk(key, &pub, &pub_len), alg);
 		values[1] = jwt_auth_jsonb(pub, pub_len);
-		free(pub);
+		jwt_free(pub);
 	}
 	return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls));
 }

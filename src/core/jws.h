@@ -41,7 +41,7 @@ extern jwt_status jws_parse(const char *text, size_t len, jws_token *tok);
 extern jwt_status jws_check_header(const jws_token *tok, jws_alg alg);
 
 /*
- * The header's kid as a malloc'd NUL-terminated string (*kid NULL when the
+ * The header's kid as a jwt_malloc'd NUL-terminated string (*kid NULL when the
  * header has none); JWT_TOKEN_KID_TYPE when kid is not a string.
  */
 extern jwt_status jws_kid(const jws_token *tok, char **kid, size_t *kid_len);
@@ -63,7 +63,7 @@ extern void jws_token_free(jws_token *tok);
  * Build and sign a token. The header is {"alg":...} then "typ" (when typ
  * is not NULL and extra does not set it) then the members of extra, a JSON
  * object text (may be NULL) that must not set alg, crit or b64. The result
- * is malloc'd and NUL-terminated.
+ * is jwt_malloc'd and NUL-terminated.
  */
 extern jwt_status jws_sign(jwt_key *key, jws_alg alg, const char *typ,
 						   const char *extra, size_t extra_len,
@@ -72,7 +72,7 @@ extern jwt_status jws_sign(jwt_key *key, jws_alg alg, const char *typ,
 
 /*
  * jws_sign in two steps, for a signer that uses one header for many
- * tokens: the header as jws_sign builds it, base64url-encoded (malloc'd,
+ * tokens: the header as jws_sign builds it, base64url-encoded (jwt_malloc'd,
  * NUL-terminated), then a token with that encoded header.
  */
 extern jwt_status jws_header_encode(jws_alg alg, const char *typ,

@@ -2,6 +2,7 @@
  * jws.c — compact JWS tokens
  */
 #include "jws.h"
+#include "mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +50,7 @@ jws_parse(const char *text, size_t len, jws_token *tok)
 	slen = len - (size_t) (dot2 + 1 - text);
 	tok->signing_input_len = (size_t) (dot2 - text);
 
-	buf = malloc(b64url_decoded_max(hlen) + b64url_decoded_max(plen) + b64url_decoded_max(slen));
+	buf = jwt_malloc(b64url_decoded_max(hlen) + b64url_decoded_max(plen) + b64url_decoded_max(slen));
 	if (buf == NULL)
 		return JWT_NOMEM;
 	tok->header = buf;
@@ -103,7 +104,7 @@ jws_kid(const jws_token *tok, char **kid, size_t *kid_len)
 		return JWT_OK;
 	if (h->toks[v].type != JSON_STRING)
 		return JWT_TOKEN_KID_TYPE;
-	if ((*kid = malloc(h->toks[v].len + 1)) == NULL)
+	if ((*kid = jwt_malloc(h->toks[v].len + 1)) == NULL)
 		return JWT_NOMEM;
 	*kid_len = json_string_decode(h, v, *kid);
 	(*kid)[*kid_len] = '\0';
@@ -143,7 +144,7 @@ void
 jws_token_free(jws_token *tok)
 {
 	json_free(&tok->hdoc);
-	free(tok->header);
+	jwt_free(tok->header);
 	memset(tok, 0, sizeof(*tok));
 }
 
@@ -157,7 +158,7 @@ plain_typ(const char *typ)
 	return true;
 }
 
-/* the header's JSON text; *out is malloc'd */
+/* the header's JSON text; *out is jwt_malloc'd */
 static jwt_status
 build_header(jws_alg alg, const char *typ, const char *extra, size_t extra_len,
 			 char **out, size_t *out_len)
@@ -192,7 +193,7 @@ build_header(jws_alg alg, const char *typ, const char *extra, size_t extra_len,
 		if (typ != NULL && json_find(&doc, 0, "typ", &v))
 			typ = NULL;
 	}
-	if ((h = malloc(cap)) == NULL)
+	if ((h = jwt_malloc(cap)) == NULL)
 	{
 		json_free(&doc);
 		return JWT_NOMEM;
@@ -228,14 +229,14 @@ jws_header_encode(jws_alg alg, const char *typ, const char *extra, size_t extra_
 	*out = NULL;
 	if ((st = build_header(alg, typ, extra, extra_len, &header, &header_len)) != JWT_OK)
 		return st;
-	if ((h = malloc(b64url_encoded_len(header_len) + 1)) == NULL)
+	if ((h = jwt_malloc(b64url_encoded_len(header_len) + 1)) == NULL)
 	{
-		free(header);
+		jwt_free(header);
 		return JWT_NOMEM;
 	}
 	*out_len = b64url_encode((const uint8_t *) header, header_len, h);
 	h[*out_len] = '\0';
-	free(header);
+	jwt_free(header);
 	*out = h;
 	return JWT_OK;
 }
@@ -251,7 +252,7 @@ sign_checked(jwt_key *key, jws_alg alg, const char *header, size_t header_len,
 	size_t		n;
 	jwt_status	st;
 
-	t = malloc(header_len + b64url_encoded_len(payload_len) +
+	t = jwt_malloc(header_len + b64url_encoded_len(payload_len) +
 			   b64url_encoded_len(JWT_MAX_SIG_LEN) + 3);
 	if (t == NULL)
 		return JWT_NOMEM;
@@ -261,7 +262,7 @@ sign_checked(jwt_key *key, jws_alg alg, const char *header, size_t header_len,
 	n += b64url_encode(payload, payload_len, t + n);
 	if ((st = jwt_crypto_sign(key, alg, (const uint8_t *) t, n, sig, &sig_len)) != JWT_OK)
 	{
-		free(t);
+		jwt_free(t);
 		return st;
 	}
 	t[n++] = '.';
@@ -300,6 +301,6 @@ jws_sign(jwt_key *key, jws_alg alg, const char *typ, const char *extra, size_t e
 	if ((st = jws_header_encode(alg, typ, extra, extra_len, &header, &header_len)) != JWT_OK)
 		return st;
 	st = sign_checked(key, alg, header, header_len, payload, payload_len, out, out_len);
-	free(header);
+	jwt_free(header);
 	return st;
 }

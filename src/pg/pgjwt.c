@@ -36,7 +36,7 @@ jwt_auth_pgjwt_sign(PG_FUNCTION_ARGS)
 							(const uint8 *) VARDATA_ANY(payload), VARSIZE_ANY_EXHDR(payload),
 							true, &token, &len), alg);
 	result = cstring_to_text_with_len(token, (int) len);
-	free(token);
+	jwt_free(token);
 	PG_RETURN_TEXT_P(result);
 }
 

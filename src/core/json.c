@@ -2,6 +2,7 @@
  * json.c — strict JSON parsing into a flat token array
  */
 #include "json.h"
+#include "mem.h"
 
 #include <errno.h>
 #include <math.h>
@@ -47,7 +48,7 @@ new_tok(parser *p, json_type type, uint32_t *idx)
 	if (d->ntoks == d->cap)
 	{
 		uint32_t	cap = d->cap ? d->cap * 2 : 16;
-		json_tok   *t = realloc(d->toks, (size_t) cap * sizeof(json_tok));
+		json_tok   *t = jwt_realloc(d->toks, (size_t) cap * sizeof(json_tok));
 
 		if (t == NULL)
 			return JSON_ERR_NOMEM;
@@ -315,7 +316,7 @@ check_duplicates(const json_doc *d, uint32_t obj)
 
 	if (size < 2)
 		return JSON_OK;
-	if (size > 16 && (names = malloc(size * sizeof(name_ref))) == NULL)
+	if (size > 16 && (names = jwt_malloc(size * sizeof(name_ref))) == NULL)
 		return JSON_ERR_NOMEM;
 
 	/* escaped names are compared in their unescaped form */
@@ -326,7 +327,7 @@ check_duplicates(const json_doc *d, uint32_t obj)
 			scratch_len += d->toks[k].len;
 		k = d->toks[k + 1].next;
 	}
-	if (scratch_len > 0 && (scratch = malloc(scratch_len)) == NULL)
+	if (scratch_len > 0 && (scratch = jwt_malloc(scratch_len)) == NULL)
 	{
 		result = JSON_ERR_NOMEM;
 		goto done;
@@ -368,9 +369,9 @@ check_duplicates(const json_doc *d, uint32_t obj)
 			break;
 		}
 done:
-	free(scratch);
+	jwt_free(scratch);
 	if (names != local)
-		free(names);
+		jwt_free(names);
 	return result;
 }
 
@@ -477,7 +478,7 @@ json_parse(const char *text, size_t len, json_doc *doc)
 void
 json_free(json_doc *doc)
 {
-	free(doc->toks);
+	jwt_free(doc->toks);
 	doc->toks = NULL;
 	doc->ntoks = doc->cap = 0;
 }
@@ -604,11 +605,11 @@ json_string_eq(const json_doc *doc, uint32_t tok, const char *s, size_t n)
 	/* unescaping never lengthens a string */
 	if (t->len <= sizeof(local))
 		buf = local;
-	else if ((buf = malloc(t->len)) == NULL)
+	else if ((buf = jwt_malloc(t->len)) == NULL)
 		return false;
 	eq = json_string_decode(doc, tok, buf) == n && memcmp(buf, s, n) == 0;
 	if (buf != local)
-		free(buf);
+		jwt_free(buf);
 	return eq;
 }
 

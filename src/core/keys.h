@@ -95,13 +95,13 @@ extern jwt_status jwt_key_check(const jwt_key *key, jws_alg alg, jwt_key_op op, 
 
 /*
  * The public members of an asymmetric key as JSON object text ("kty",
- * "crv", "n", "e", "x", "y"), malloc'd and NUL-terminated. Never a private
+ * "crv", "n", "e", "x", "y"), jwt_malloc'd and NUL-terminated. Never a private
  * member; JWT_KEY_TYPE_MISMATCH for an oct key, which has no public part.
  */
 extern jwt_status jwt_key_public_jwk(const jwt_key *key, char **json, size_t *len);
 
 /*
- * The key's private material for storage, malloc'd: PKCS#8 PEM text for
+ * The key's private material for storage, jwt_malloc'd: PKCS#8 PEM text for
  * asymmetric keys, the secret's bytes for oct keys. Wipe before freeing.
  */
 extern jwt_status jwt_key_private_bytes(const jwt_key *key, uint8_t **out, size_t *len);

@@ -10,6 +10,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "compat.h"
 #include "utils/jsonb.h"
 #include "utils/uuid.h"
 
@@ -17,6 +18,7 @@
 #include "json.h"
 #include "jws.h"
 #include "keys.h"
+#include "mem.h"
 #include "status.h"
 
 /* settings (jwt_auth.c) */
@@ -57,6 +59,9 @@ extern Datum jwt_auth_jsonb(const char *json, size_t len);
 extern JsonbValue *jwt_auth_jsonb_member(Jsonb *object, const char *name);
 /* a JSON string in the canonical uuid form (8-4-4-4-12 hex digits, either case) */
 extern bool jwt_auth_jsonb_uuid(const JsonbValue *v, pg_uuid_t *out);
+
+/* memory.c: the core allocates in CurrentMemoryContext */
+extern void jwt_auth_memory_init(void);
 
 /* keystore.c: the stored keys */
 extern void jwt_auth_keystore_init(void);

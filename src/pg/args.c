@@ -141,6 +141,7 @@ jwt_auth_key_arg(FunctionCallInfo fcinfo, int argno)
 	Size		len;
 	const char *bytes = key_bytes(fcinfo, argno, &type, &len);
 	jwt_status	st;
+	MemoryContext old;
 
 	if (cache->bytes != NULL && cache->type == type && cache->len == len &&
 		memcmp(cache->bytes, bytes, len) == 0)
@@ -150,6 +151,8 @@ jwt_auth_key_arg(FunctionCallInfo fcinfo, int argno)
 	}
 	forget_key(cache);
 	cache->is_set = type == JSONBOID && jwt_jwk_is_set(bytes, len);
+	/* the key lives as long as the call site; forget_key frees it with fn_mcxt */
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	if (cache->is_set)
 		st = jwt_jwks_check(bytes, len);	/* the whole set, whatever the token */
 	else if (type == JSONBOID)
@@ -158,6 +161,7 @@ jwt_auth_key_arg(FunctionCallInfo fcinfo, int argno)
 		st = jwt_key_from_text(bytes, len, &cache->key);
 	else
 		st = jwt_key_from_secret((const uint8 *) bytes, len, &cache->key);
+	MemoryContextSwitchTo(old);
 	if (st == JWT_OK)
 		remember(fcinfo, cache, type, bytes, len);
 	wipe_jwk_text(type, bytes, len);
@@ -172,6 +176,7 @@ jwt_auth_key_from_set(FunctionCallInfo fcinfo, int argno, const jws_token *tok, 
 	char	   *kid;
 	size_t		kid_len;
 	jwt_status	st = jws_kid(tok, &kid, &kid_len);
+	MemoryContext old;
 
 	/* jwt_auth_key_arg has just put the set's bytes in the cache */
 	Assert(cache->is_set && cache->bytes != NULL);
@@ -180,7 +185,7 @@ jwt_auth_key_from_set(FunctionCallInfo fcinfo, int argno, const jws_token *tok, 
 	if (cache->key != NULL && (kid == NULL) == (cache->kid == NULL) &&
 		(kid == NULL || strcmp(kid, cache->kid) == 0))
 	{
-		free(kid);
+		jwt_free(kid);
 		*key = cache->key;
 		return JWT_OK;
 	}
@@ -189,8 +194,10 @@ jwt_auth_key_from_set(FunctionCallInfo fcinfo, int argno, const jws_token *tok, 
 	if (cache->kid != NULL)
 		pfree(cache->kid);
 	cache->kid = kid ? MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, kid) : NULL;
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
 	st = jwt_key_from_jwks(cache->bytes, cache->len, kid, kid_len, &cache->key);
-	free(kid);
+	MemoryContextSwitchTo(old);
+	jwt_free(kid);
 	if (st != JWT_OK && !JWT_STATUS_IS_TOKEN(st))
 		jwt_auth_raise(st, JWS_ALG_INVALID, NULL);	/* e.g. two keys with that kid */
 	*key = cache->key;

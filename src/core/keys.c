@@ -4,6 +4,7 @@
  * JWK import lives in jwk.c; signing and verifying in crypto.c.
  */
 #include "keys.h"
+#include "mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@
 static jwt_status
 new_key(jwt_key_type type, jwt_key **key)
 {
-	*key = calloc(1, sizeof(jwt_key));
+	*key = jwt_calloc(1, sizeof(jwt_key));
 	if (*key == NULL)
 		return JWT_NOMEM;
 	(*key)->type = type;
@@ -39,8 +40,8 @@ jwt_key_from_secret(const uint8_t *secret, size_t len, jwt_key **key)
 
 	if (st != JWT_OK)
 		return st;
-	/* malloc(0) may return NULL; keep a real buffer for empty secrets */
-	(*key)->secret = malloc(len ? len : 1);
+	/* jwt_malloc(0) may return NULL; keep a real buffer for empty secrets */
+	(*key)->secret = jwt_malloc(len ? len : 1);
 	if ((*key)->secret == NULL)
 	{
 		jwt_key_free(*key);
@@ -94,7 +95,7 @@ rsa_public_digest(EVP_PKEY *pkey, unsigned char digest[32])
 		n_len = BN_num_bytes(n);
 		e_len = BN_num_bytes(e);
 		/* n, then e, each after its length: no two keys give the same bytes */
-		if ((buf = malloc((size_t) n_len + e_len + 8)) != NULL)
+		if ((buf = jwt_malloc((size_t) n_len + e_len + 8)) != NULL)
 		{
 			memcpy(buf, &n_len, 4);
 			BN_bn2bin(n, buf + 4);
@@ -103,7 +104,7 @@ rsa_public_digest(EVP_PKEY *pkey, unsigned char digest[32])
 			ok = EVP_Q_digest(NULL, "SHA256", NULL, buf, (size_t) n_len + e_len + 8, digest, NULL);
 		}
 	}
-	free(buf);
+	jwt_free(buf);
 	BN_free(n);
 	BN_free(e);
 	ERR_clear_error();
@@ -150,7 +151,7 @@ private_matches_public(EVP_PKEY *pkey, jwt_key_type type)
 	const char *md = type == JWT_KEY_OKP ? NULL : "SHA256";
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	size_t		sig_len = (size_t) EVP_PKEY_get_size(pkey);
-	unsigned char *sig = malloc(sig_len ? sig_len : 1);
+	unsigned char *sig = jwt_malloc(sig_len ? sig_len : 1);
 	bool		ok;
 
 	ok = ctx != NULL && sig != NULL &&
@@ -160,7 +161,7 @@ private_matches_public(EVP_PKEY *pkey, jwt_key_type type)
 		EVP_DigestVerifyInit_ex(ctx, NULL, md, NULL, NULL, pkey, NULL) > 0 &&
 		EVP_DigestVerify(ctx, sig, sig_len, msg, sizeof(msg) - 1) == 1;
 	EVP_MD_CTX_free(ctx);
-	free(sig);
+	jwt_free(sig);
 	ERR_clear_error();
 	return ok;
 }
@@ -438,7 +439,7 @@ jwt_key_generate(jws_alg alg, jwt_key **key)
 	return jwt_key_from_pkey(pkey, true, key);
 }
 
-/* a public member's name and its big-endian bytes (malloc'd) */
+/* a public member's name and its big-endian bytes (jwt_malloc'd) */
 typedef struct jwk_member
 {
 	const char *name;
@@ -461,7 +462,7 @@ get_bn_member(const EVP_PKEY *pkey, const char *param, const char *name, size_t 
 	size = (size_t) BN_num_bytes(bn);
 	if (pad > size)
 		size = pad;
-	if ((m->bytes = malloc(size ? size : 1)) == NULL)
+	if ((m->bytes = jwt_malloc(size ? size : 1)) == NULL)
 	{
 		BN_free(bn);
 		return false;
@@ -479,7 +480,7 @@ get_raw_member(const EVP_PKEY *pkey, const char *name, jwk_member *m)
 
 	m->name = name;
 	if (!EVP_PKEY_get_raw_public_key(pkey, NULL, &len) ||
-		(m->bytes = malloc(len ? len : 1)) == NULL)
+		(m->bytes = jwt_malloc(len ? len : 1)) == NULL)
 		return false;
 	m->len = len;
 	return EVP_PKEY_get_raw_public_key(pkey, m->bytes, &m->len);
@@ -521,7 +522,7 @@ jwt_key_public_jwk(const jwt_key *key, char **json, size_t *len)
 	}
 	for (int i = 0; ok && i < nm; i++)
 		cap += b64url_encoded_len(m[i].len) + 16;
-	if (ok && (out = malloc(cap)) != NULL)
+	if (ok && (out = jwt_malloc(cap)) != NULL)
 	{
 		if (key->type == JWT_KEY_RSA)
 			n = (size_t) sprintf(out, "{\"kty\":\"RSA\"");
@@ -540,7 +541,7 @@ jwt_key_public_jwk(const jwt_key *key, char **json, size_t *len)
 		*len = n;
 	}
 	for (int i = 0; i < nm; i++)
-		free(m[i].bytes);
+		jwt_free(m[i].bytes);
 	if (!ok)
 	{
 		ERR_clear_error();
@@ -560,7 +561,7 @@ jwt_key_private_bytes(const jwt_key *key, uint8_t **out, size_t *len)
 		return JWT_KEY_NOT_PRIVATE;
 	if (key->type == JWT_KEY_OCT)
 	{
-		if ((*out = malloc(key->secret_len ? key->secret_len : 1)) == NULL)
+		if ((*out = jwt_malloc(key->secret_len ? key->secret_len : 1)) == NULL)
 			return JWT_NOMEM;
 		memcpy(*out, key->secret, key->secret_len);
 		*len = key->secret_len;
@@ -570,7 +571,7 @@ jwt_key_private_bytes(const jwt_key *key, uint8_t **out, size_t *len)
 		return JWT_NOMEM;
 	if (!PEM_write_bio_PrivateKey(bio, key->pkey, NULL, NULL, 0, NULL, NULL) ||
 		(n = BIO_get_mem_data(bio, &data)) <= 0 ||
-		(*out = malloc((size_t) n)) == NULL)
+		(*out = jwt_malloc((size_t) n)) == NULL)
 	{
 		BIO_free(bio);
 		ERR_clear_error();
@@ -602,9 +603,9 @@ jwt_key_free(jwt_key *key)
 	if (key->secret != NULL)
 	{
 		OPENSSL_cleanse(key->secret, key->secret_len);
-		free(key->secret);
+		jwt_free(key->secret);
 	}
 	EVP_PKEY_free(key->pkey);
-	free(key->kid);
-	free(key);
+	jwt_free(key->kid);
+	jwt_free(key);
 }

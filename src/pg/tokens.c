@@ -20,7 +20,7 @@ take_token(char *token, size_t len)
 {
 	text	   *result = cstring_to_text_with_len(token, (int) len);
 
-	free(token);
+	jwt_free(token);
 	return result;
 }
 
@@ -152,7 +152,7 @@ verify(FunctionCallInfo fcinfo, char **payload, size_t *payload_len)
 		{
 			st = strlen(kid ? kid : "") == kid_len ?
 				jwt_auth_stored_key(kid, &alg, &key) : JWT_TOKEN_KID_UNKNOWN;
-			free(kid);
+			jwt_free(kid);
 		}
 	}
 	else if (st == JWT_OK && key == NULL)

@@ -6,6 +6,7 @@
  * JWK cannot smuggle in a key other than the one it shows.
  */
 #include "keys.h"
+#include "mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,7 @@
 #include "b64url.h"
 #include "json.h"
 
-/* a base64url member of the JWK object at obj, decoded into a malloc'd buffer */
+/* a base64url member of the JWK object at obj, decoded into a jwt_malloc'd buffer */
 typedef struct member
 {
 	uint8_t    *bytes;
@@ -38,7 +39,7 @@ get_member(const json_doc *doc, uint32_t obj, const char *name, member *m)
 		return JWT_OK;
 	if (doc->toks[v].type != JSON_STRING || doc->toks[v].escaped)
 		return JWT_KEY_INVALID;
-	if ((m->bytes = malloc(b64url_decoded_max(doc->toks[v].len))) == NULL)
+	if ((m->bytes = jwt_malloc(b64url_decoded_max(doc->toks[v].len))) == NULL)
 		return JWT_NOMEM;
 	if (!b64url_decode(doc->text + doc->toks[v].start, doc->toks[v].len, m->bytes, &m->len))
 		return JWT_KEY_INVALID;
@@ -52,7 +53,7 @@ free_member(member *m)
 	if (m->bytes != NULL)
 	{
 		OPENSSL_cleanse(m->bytes, m->len);
-		free(m->bytes);
+		jwt_free(m->bytes);
 	}
 	memset(m, 0, sizeof(*m));
 }
@@ -277,7 +278,7 @@ string_member(const json_doc *doc, uint32_t obj, const char *name, char **out)
 		return JWT_OK;
 	if (doc->toks[v].type != JSON_STRING)
 		return JWT_KEY_INVALID;
-	if ((*out = malloc(doc->toks[v].len + 1)) == NULL)
+	if ((*out = jwt_malloc(doc->toks[v].len + 1)) == NULL)
 		return JWT_NOMEM;
 	(*out)[json_string_decode(doc, v, *out)] = '\0';
 	return JWT_OK;
@@ -364,7 +365,7 @@ from_object(const json_doc *doc, uint32_t obj, jwt_key **key)
 				st = JWT_KEY_ALG_MISMATCH;
 		}
 	}
-	free(alg);
+	jwt_free(alg);
 	if (st != JWT_OK)
 	{
 		jwt_key_free(*key);

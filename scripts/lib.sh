@@ -48,8 +48,9 @@ build_and_install() {
     local log
     log=$(mktemp /tmp/jwt_auth-build.XXXXXX.log)
     echo "building jwt_auth (log: $log)"
-    if make PG_CONFIG="$PG_CONFIG" WERROR=1 >"$log" 2>&1 &&
-        make PG_CONFIG="$PG_CONFIG" install >>"$log" 2>&1; then
+    # One build at a time in this tree (two test runs side by side share it and the install).
+    if flock /tmp/jwt_auth-build.lock make PG_CONFIG="$PG_CONFIG" WERROR=1 >"$log" 2>&1 &&
+        flock /tmp/jwt_auth-build.lock make PG_CONFIG="$PG_CONFIG" install >>"$log" 2>&1; then
         rm -f "$log"
         return 0
     fi

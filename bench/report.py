@@ -129,6 +129,12 @@ class Report:
                     f"{grown} of {int(self.num('mem.rounds.ctx_count'))}", "",
                     f"{bytes_grown:+.0f} B in all", "none", grown == 0, 0.0 if grown == 0 else CLIP,
                     f"memory contexts grown over {rounds:,} rounds: {grown} (none)")
+        for name in sorted(n for n in self.r if n.startswith("memfail.") and n.endswith(".growth_kb")):
+            cls = name[len("memfail."):-len(".growth_kb")]
+            grow, calls = self.num(name), int(self.num(f"memfail.{cls}.calls"))
+            self.target(mem, f"backend RSS growth over {calls:,} failing calls: {cls}", "",
+                        f"{grow:+.0f} kB", "", f"{grow / 1024:+.2f} MB", "≤ 1 MB", grow <= 1024,
+                        max(grow, 0) / 1024, f"RSS growth, {calls:,} failures ({cls}): {grow:+.0f} kB (≤ 1 MB)")
 
     # ---- results.md ----
     def markdown(self, png_name):

@@ -6,9 +6,8 @@
 # the dropped extension's keys does not keep trusting them.
 #
 # Updates: ALTER EXTENSION jwt_auth UPDATE on the newest version says it is
-# already installed. The section marked UPDATES below installs 1.0 and
-# updates it to the default version; it is skipped while 1.0 is the only
-# version, and runs by itself once an update script exists.
+# already installed. Updating from 1.0 (its data, and a catalog equal to a
+# fresh install's) is test/t/009_update.pl.
 use strict;
 use warnings;
 
@@ -288,61 +287,6 @@ is(run_ok(q{SELECT extversion FROM pg_extension WHERE extname = 'jwt_auth'}),
 my @versions = split /\n/,
   run_ok(q{SELECT version FROM pg_available_extension_versions WHERE name = 'jwt_auth' ORDER BY version});
 note 'available versions: ' . join(', ', @versions);
-
-# ============================================================================
-# UPDATES from 1.0: install 1.0, use it, ALTER EXTENSION jwt_auth UPDATE to
-# the default version; the data stays and works, and the updated extension
-# has exactly the objects of a fresh install of the default version.
-# Skipped while 1.0 is the only version; when jwt_auth--1.0--<new>.sql
-# exists, this runs with no change. (Add a section like it per older
-# version that must keep updating.)
-# ============================================================================
-SKIP:
-{
-	skip "no update to test yet: $default is the only version", 7 if $default eq '1.0';
-
-	is( run_ok(
-			qq{SELECT count(*) FROM pg_extension_update_paths('jwt_auth')
-                WHERE source = '1.0' AND target = '$default' AND path IS NOT NULL}),
-		'1', "an update path leads from 1.0 to $default");
-
-	# a fresh install of the default version, for reference
-	run_ok('DROP EXTENSION jwt_auth');
-	run_ok('CREATE EXTENSION jwt_auth');
-	my $fresh = run_ok($catalog_objects);
-	run_ok('DROP EXTENSION jwt_auth');
-
-	($out, $err) = run(q{CREATE EXTENSION jwt_auth VERSION '1.0'});
-	is($err, '', 'version 1.0 installs');
-	my $password = join '', map { ('a' .. 'z', 'A' .. 'Z', 0 .. 9)[ int rand 62 ] } 1 .. 24;
-	local $ENV{JWT_AUTH_TEST_PASSWORD} = $password;
-	run_ok(
-		q{\getenv password JWT_AUTH_TEST_PASSWORD
-SET jwt_auth.bcrypt_cost = 4;
-SELECT jwt_auth.key_generate('ES256', 'update-k1');
-SELECT jwt_auth.user_create('upd', :'password');
-TRUNCATE kept;
-INSERT INTO kept SELECT 'access', r->>'access_token' FROM jwt_auth.auth_login('upd', :'password') r;
-INSERT INTO kept SELECT 'refresh', r->>'refresh_token' FROM jwt_auth.auth_login('upd', :'password') r;});
-
-	($out, $err) = run('ALTER EXTENSION jwt_auth UPDATE');
-	is($err, '', "ALTER EXTENSION jwt_auth UPDATE from 1.0 succeeds, with no message");
-	is(run_ok(q{SELECT extversion FROM pg_extension WHERE extname = 'jwt_auth'}),
-		$default, "the extension is at $default");
-	is( join("\n",
-			(map { "only after the update: $_" } added($fresh, run_ok($catalog_objects))),
-			(map { "only in a fresh install: $_" } added(run_ok($catalog_objects), $fresh))),
-		'', "the updated extension has the objects of a fresh install of $default");
-	is( run_ok(
-			q{SELECT jwt_auth.jwt_verify((SELECT token FROM kept WHERE name = 'access'))->>'sub'
-                   = (SELECT id::text FROM jwt_auth.users WHERE username = 'upd');
-SELECT jwt_auth.auth_refresh((SELECT token FROM kept WHERE name = 'refresh')) ? 'access_token';}),
-		"t\nt", 'an access token of 1.0 verifies and its refresh token rotates after the update');
-	is( run_ok(
-			q{\getenv password JWT_AUTH_TEST_PASSWORD
-SELECT jwt_auth.auth_login('upd', :'password') ? 'access_token'}),
-		't', 'the user of 1.0 logs in after the update');
-}
 
 $node->stop;
 done_testing();

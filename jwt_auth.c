@@ -1,18 +1,44 @@
 /*
  * jwt_auth.c — the extension's front door: module magic and settings
  *
- * What exists, by file:
- *   src/tokens.c   jwt_sign, jwt_verify, jwt_valid, jwt_decode, jws_sign,
- *                  jws_verify, base64url_encode/decode
- *   src/pgjwt.c    pgjwt's sign, verify, url_encode, url_decode
- *   src/keystore.c the stored keys (jwt_auth.keys), cached per backend
- *   src/context.c  authenticate(), claims(), pre_request()
- *   src/throttle.c failed-login counters in shared memory (when preloaded)
- *   src/revoke.c   revoking a session in a transaction of its own
- *   src/args.c     SQL arguments as core buffers and keys
- *   src/errors.c   core result codes as PostgreSQL errors
- * The pure core (no PostgreSQL header) is listed in src/core.mk; the SQL
- * surface is built from src/sql/ (users, login and sessions are SQL there).
+ * What exists, by file. The glue, in src/pg/:
+ *   src/pg/tokens.c     jwt_sign, jwt_verify, jwt_valid, jwt_decode, jws_sign,
+ *                       jws_verify, base64url_encode/decode (with a key passed
+ *                       in, or with the stored keys when there is none)
+ *   src/pg/pgjwt.c      pgjwt's sign, verify, url_encode, url_decode
+ *   src/pg/keystore.c   the stored keys (jwt_auth.keys), cached per backend;
+ *                       the key generation and parsing behind key_generate and
+ *                       key_import
+ *   src/pg/context.c    authenticate(), pre_request(), claims(), claim(),
+ *                       uid(), role()
+ *   src/pg/standing.c   whether a verified token's session, user and iat still
+ *                       stand
+ *   src/pg/sessions.c   refresh tokens, and revoking a session in a background
+ *                       worker's transaction of its own (reuse detection)
+ *   src/pg/throttle.c   failed-login counters in shared memory (when preloaded)
+ *   src/pg/args.c       SQL arguments as core buffers and keys, parsed once per
+ *                       call site
+ *   src/pg/jsonb.c      JSON the core has parsed, as jsonb
+ *   src/pg/errors.c     core result codes as PostgreSQL errors: the one place
+ *                       that raises them
+ *   src/pg/memory.c     the core's allocation hooks, pointed at the current
+ *                       memory context
+ *   src/pg/jwt_auth.h   what the glue files share
+ *   src/pg/compat.h     the PostgreSQL version guards
+ * The pure core, in src/core/ (plain C on OpenSSL, no PostgreSQL header; the
+ * list is src/core/core.mk):
+ *   src/core/b64url.c   base64url, strict and lenient
+ *   src/core/json.c     strict JSON into a flat token array
+ *   src/core/alg.c      the table of JWS algorithms
+ *   src/core/keys.c     keys: secrets, PEM, checks, generation, export
+ *   src/core/jwk.c      JSON Web Keys and sets into keys
+ *   src/core/crypto.c   HMAC, RSA, RSA-PSS, ECDSA and EdDSA over OpenSSL
+ *   src/core/jws.c      compact JWS tokens
+ *   src/core/claims.c   the registered claims' checks
+ *   src/core/status.c   words for the core's result codes
+ *   src/core/mem.c      the allocation hooks the glue points elsewhere
+ * The SQL surface is built from the files in src/sql/ (users, login and
+ * sessions are SQL there); released scripts are kept in src/sql/versions/.
  *
  * Every setting that decides who gets in is PGC_SUSET: only a superuser
  * (or ALTER ROLE/DATABASE by one) changes it. The auth functions read the

@@ -6,10 +6,19 @@
 -- auth_login opens a session and returns an access token (signed with the
 -- active stored key) and a refresh token (opaque, stored as SHA-256).
 -- auth_refresh rotates: the token it takes is marked used and a child
--- takes its place. A used token presented again within
--- jwt_auth.refresh_reuse_interval gets a fresh pair (two tabs refreshing
--- at once); later, it revokes the whole session (reuse detection).
+-- takes its place, derived from it with the session's key. A used token
+-- presented again within jwt_auth.refresh_reuse_interval gets the same
+-- child and a fresh access token (two tabs refreshing at once), never a
+-- second chain; later, it revokes the whole session (reuse detection).
+--
+-- The functions that take a password or a token run with
+-- log_min_error_statement = panic: when they fail, the server log does
+-- not get the statement, whose literals would hold it.
 ------------------------------------------------------------------------
+
+CREATE FUNCTION jwt_auth._session_key() RETURNS bytea
+AS 'MODULE_PATHNAME', 'jwt_auth_session_key' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION jwt_auth._session_key() IS 'internal: 32 random bytes, a new session''s key for its refresh tokens';
 
 CREATE TABLE jwt_auth.sessions (
     id             uuid PRIMARY KEY DEFAULT pg_catalog.gen_random_uuid(),
@@ -18,8 +27,10 @@ CREATE TABLE jwt_auth.sessions (
     expires_at     timestamptz NOT NULL,   -- created_at + jwt_auth.session_max_lifetime
     refreshed_at   timestamptz,
     revoked_at     timestamptz,
-    revoked_reason text CHECK (revoked_reason IN ('logout', 'logout_others', 'logout_global', 'reuse')),
-    CHECK ((revoked_at IS NULL) = (revoked_reason IS NULL))
+    revoked_reason text CHECK (revoked_reason IN ('logout', 'logout_others', 'logout_global', 'reuse',
+                                                  'disabled')),
+    CHECK ((revoked_at IS NULL) = (revoked_reason IS NULL)),
+    refresh_key    bytea NOT NULL DEFAULT jwt_auth._session_key()   -- derives its refresh tokens
 );
 CREATE INDEX sessions_user_id ON jwt_auth.sessions (user_id);
 SELECT pg_catalog.pg_extension_config_dump('jwt_auth.sessions', '');
@@ -42,12 +53,17 @@ CREATE FUNCTION jwt_auth._refresh_token_new(OUT token text, OUT token_hash bytea
 RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_refresh_token_new' LANGUAGE C VOLATILE;
 CREATE FUNCTION jwt_auth._refresh_token_hash(token text)
 RETURNS bytea AS 'MODULE_PATHNAME', 'jwt_auth_refresh_token_hash' LANGUAGE C STRICT IMMUTABLE;
-CREATE FUNCTION jwt_auth._session_revoke_committed(session_id uuid, reason text)
-RETURNS boolean AS 'MODULE_PATHNAME', 'jwt_auth_session_revoke_committed' LANGUAGE C STRICT VOLATILE;
+CREATE FUNCTION jwt_auth._refresh_token_child(parent text, session_key bytea, OUT token text, OUT token_hash bytea)
+RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_refresh_token_child' LANGUAGE C STRICT IMMUTABLE;
+CREATE FUNCTION jwt_auth._session_revoke_detached(session_id uuid, reason text)
+RETURNS text AS 'MODULE_PATHNAME', 'jwt_auth_session_revoke_detached' LANGUAGE C STRICT VOLATILE;
 COMMENT ON FUNCTION jwt_auth._refresh_token_new() IS 'internal: 256 random bits as base64url, and their SHA-256';
 COMMENT ON FUNCTION jwt_auth._refresh_token_hash(text) IS 'internal: SHA-256 of a refresh token';
-COMMENT ON FUNCTION jwt_auth._session_revoke_committed(uuid, text) IS
-    'internal: revoke a session in a transaction of its own (a background worker), so an error after it does not undo it';
+COMMENT ON FUNCTION jwt_auth._refresh_token_child(text, bytea) IS
+    'internal: the refresh token a refresh exchanges parent for (HMAC-SHA256 under the session''s key), and its SHA-256';
+COMMENT ON FUNCTION jwt_auth._session_revoke_detached(uuid, text) IS
+    'internal: revoke a session in a transaction of its own (a background worker), so an error after it does not undo it; '
+    'revoked, pending (it waits for a transaction that holds the session), no_worker or failed';
 
 CREATE FUNCTION jwt_auth._session_revoke(session_id uuid, reason text) RETURNS void
 LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
@@ -57,16 +73,24 @@ LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
 $$;
 COMMENT ON FUNCTION jwt_auth._session_revoke(uuid, text) IS 'internal: mark a session revoked';
 
--- A fresh access token and refresh token for a user's session.
-CREATE FUNCTION jwt_auth._issue(u jwt_auth.users, session_id uuid, parent_id uuid) RETURNS jsonb
+-- A fresh access token for a user's session, with a refresh token: a new
+-- random one (a login), or the child a refresh derived, stored unless it
+-- already is (the same parent presented again within the reuse interval).
+CREATE FUNCTION jwt_auth._issue(u jwt_auth.users, session_id uuid, parent_id uuid,
+                                child_token text DEFAULT NULL, child_hash bytea DEFAULT NULL) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     s record := jwt_auth._settings();
     iat bigint := pg_catalog.floor(EXTRACT(epoch FROM pg_catalog.now()));
     ttl bigint := EXTRACT(epoch FROM s.access_ttl);
-    rt record := jwt_auth._refresh_token_new();
+    rt record;
     claims jsonb;
 BEGIN
+    IF child_token IS NULL THEN
+        rt := jwt_auth._refresh_token_new();
+    ELSE
+        SELECT child_token AS token, child_hash AS token_hash INTO rt;
+    END IF;
     -- the user's own claims never override the ones that say who and when
     claims := (u.claims OPERATOR(pg_catalog.-)
                ARRAY['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sid', 'role'])
@@ -80,7 +104,8 @@ BEGIN
             'iss', NULLIF(pg_catalog.current_setting('jwt_auth.issuer'), ''),
             'aud', NULLIF(pg_catalog.current_setting('jwt_auth.audience'), '')));
     INSERT INTO jwt_auth.refresh_tokens (session_id, parent_id, token_hash, expires_at)
-    VALUES (session_id, parent_id, rt.token_hash, pg_catalog.now() OPERATOR(pg_catalog.+) s.refresh_ttl);
+    VALUES (session_id, parent_id, rt.token_hash, pg_catalog.now() OPERATOR(pg_catalog.+) s.refresh_ttl)
+    ON CONFLICT (token_hash) DO NOTHING;
     RETURN pg_catalog.jsonb_build_object(
         'access_token', jwt_auth.jwt_sign(claims),
         'token_type', 'bearer',
@@ -88,40 +113,54 @@ BEGIN
         'refresh_token', rt.token);
 END
 $$;
-COMMENT ON FUNCTION jwt_auth._issue(jwt_auth.users, uuid, uuid) IS 'internal: mint an access and a refresh token';
+COMMENT ON FUNCTION jwt_auth._issue(jwt_auth.users, uuid, uuid, text, bytea) IS 'internal: mint an access token, with a refresh token';
 
 CREATE FUNCTION jwt_auth.auth_login(username text, password text) RETURNS jsonb
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
 DECLARE
     s record := jwt_auth._settings();
     u jwt_auth.users;
     good boolean := false;
-    cost integer;
+    cost integer := 0;
+    fresh text;
     session_id uuid;
 BEGIN
     PERFORM jwt_auth._require_primary();
-    -- over the throttle's limit: the same answer at once, without bcrypt work
-    IF username IS NULL OR password IS NULL OR NOT jwt_auth._throttle_begin(username) THEN
+    IF username IS NULL OR password IS NULL THEN
         RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
     END IF;
+    -- lower() and = under the database's collation, as the unique index and the
+    -- throttle: never under one the argument brings (a nondeterministic one would
+    -- find the user under another name than the one the throttle counts)
     SELECT * INTO u FROM jwt_auth.users x
-     WHERE pg_catalog.lower(x.username) OPERATOR(pg_catalog.=) pg_catalog.lower(auth_login.username);
+     WHERE pg_catalog.lower(x.username) OPERATOR(pg_catalog.=)
+           pg_catalog.lower(auth_login.username COLLATE pg_catalog."default");
+    -- counted for the user as stored, however it was spelled, else for the name
+    -- given; over the throttle's limit: the same answer at once, without bcrypt work
+    IF NOT jwt_auth._throttle_begin(coalesce(u.username, auth_login.username), u.id IS NOT NULL) THEN
+        RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
+    END IF;
     IF u.password_hash IS NOT NULL AND pg_catalog.octet_length(password) OPERATOR(pg_catalog.<=) 72 THEN
-        good := jwt_auth._crypt(password, u.password_hash) OPERATOR(pg_catalog.=) u.password_hash;
-    ELSE
-        -- no such user (or no usable password): the same bcrypt work, and no
-        PERFORM jwt_auth._crypt(password, jwt_auth._gen_salt('bf', s.bcrypt_cost));
+        good := jwt_auth._crypt(password, u.password_hash) OPERATOR(pg_catalog.=)
+                u.password_hash COLLATE pg_catalog."C";
+        cost := CASE WHEN u.password_hash ~ '^\$2a\$[0-9]{2}\$'
+                     THEN pg_catalog.substr(u.password_hash, 5, 2)::integer ELSE 0 END;
+    END IF;
+    -- no such user, no usable hash, or one cheaper than the configured bcrypt
+    -- (md5-crypt, DES, a lower cost): the configured bcrypt work as well, so
+    -- that no failure answers sooner than another; after a good login it is
+    -- the user's new hash
+    IF cost OPERATOR(pg_catalog.<) s.bcrypt_cost THEN
+        fresh := jwt_auth._crypt(password, jwt_auth._gen_salt('bf', s.bcrypt_cost));
     END IF;
     IF NOT good OR u.disabled THEN
         -- the attempt stays counted (in shared memory, which the error does not roll back)
         RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
     END IF;
-    PERFORM jwt_auth._throttle_succeeded(username);
-    -- a hash weaker than the configured cost (or not bcrypt) is replaced now
-    cost := CASE WHEN u.password_hash ~ '^\$2a\$[0-9]{2}\$'
-                 THEN pg_catalog.substr(u.password_hash, 5, 2)::integer ELSE 0 END;
-    IF cost OPERATOR(pg_catalog.<) s.bcrypt_cost THEN
-        u.password_hash := jwt_auth._crypt(password, jwt_auth._gen_salt('bf', s.bcrypt_cost));
+    PERFORM jwt_auth._throttle_succeeded(u.username);
+    IF fresh IS NOT NULL THEN
+        u.password_hash := fresh;
     END IF;
     UPDATE jwt_auth.users x SET last_login_at = pg_catalog.now(), password_hash = u.password_hash
      WHERE x.id OPERATOR(pg_catalog.=) u.id;
@@ -135,12 +174,14 @@ COMMENT ON FUNCTION jwt_auth.auth_login(text, text) IS
     'check a password; returns access_token, token_type, expires_in and refresh_token, or error 28P01';
 
 CREATE FUNCTION jwt_auth.auth_refresh(refresh_token text) RETURNS jsonb
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
 DECLARE
     s record := jwt_auth._settings();
     t jwt_auth.refresh_tokens;
     ses jwt_auth.sessions;
     u jwt_auth.users;
+    child record;
     why text;
 BEGIN
     PERFORM jwt_auth._require_primary();
@@ -167,31 +208,50 @@ BEGIN
        pg_catalog.clock_timestamp() OPERATOR(pg_catalog.-) t.used_at
            OPERATOR(pg_catalog.>) s.refresh_reuse_interval THEN
         -- reuse detection: committed in its own transaction, so the error below cannot undo it
-        IF NOT jwt_auth._session_revoke_committed(ses.id, 'reuse') THEN
+        why := CASE jwt_auth._session_revoke_detached(ses.id, 'reuse')
+            WHEN 'revoked' THEN 'The refresh token was already used; the session is revoked.'
+            WHEN 'pending' THEN 'The refresh token was already used; the session will be revoked as soon as '
+                                'the transaction that holds it ends.'
+            WHEN 'no_worker' THEN NULL
+            ELSE 'failed' END;
+        IF why IS NULL THEN
             RAISE EXCEPTION 'refresh token reuse detected, but the session could not be revoked'
                 USING ERRCODE = 'configuration_limit_exceeded',
                       DETAIL = 'No background worker could be started to revoke it; the session stays live.',
                       HINT = 'Raise max_worker_processes, and revoke the session with auth_logout.';
+        ELSIF why OPERATOR(pg_catalog.=) 'failed' THEN
+            RAISE EXCEPTION 'refresh token reuse detected, but the session could not be revoked'
+                USING ERRCODE = 'internal_error',
+                      DETAIL = 'The background worker that revokes it stopped (see the server log); the session stays live.',
+                      HINT = 'Revoke the session with auth_logout.';
         END IF;
-        why := 'The refresh token was already used; the session is revoked.';
     END IF;
     IF why IS NOT NULL THEN
         RAISE EXCEPTION 'invalid refresh token' USING ERRCODE = 'invalid_authorization_specification',
             DETAIL = why;
     END IF;
+    child := jwt_auth._refresh_token_child(refresh_token, ses.refresh_key);
     IF t.used_at IS NULL THEN
         UPDATE jwt_auth.refresh_tokens r SET used_at = pg_catalog.clock_timestamp()
          WHERE r.id OPERATOR(pg_catalog.=) t.id;
+    ELSIF NOT EXISTS (SELECT FROM jwt_auth.refresh_tokens r
+                       WHERE r.token_hash OPERATOR(pg_catalog.=) child.token_hash
+                         AND r.parent_id OPERATOR(pg_catalog.=) t.id) THEN
+        -- used before its session had a key to derive the child with (1.0): none to give back
+        RAISE EXCEPTION 'invalid refresh token' USING ERRCODE = 'invalid_authorization_specification',
+            DETAIL = 'The refresh token was already used; present the one it was exchanged for.';
     END IF;
+    -- within the reuse interval the same parent gets the same child: one chain, never two
     UPDATE jwt_auth.sessions x SET refreshed_at = pg_catalog.now() WHERE x.id OPERATOR(pg_catalog.=) ses.id;
-    RETURN jwt_auth._issue(u, ses.id, t.id);
+    RETURN jwt_auth._issue(u, ses.id, t.id, child.token, child.token_hash);
 END
 $$;
 COMMENT ON FUNCTION jwt_auth.auth_refresh(text) IS
-    'rotate a refresh token: a fresh access and refresh token, or error 28000 (reuse revokes the session)';
+    'rotate a refresh token: a fresh access token and the refresh token derived from it, or error 28000 (reuse revokes the session)';
 
 CREATE FUNCTION jwt_auth.auth_logout(refresh_token text DEFAULT NULL, scope text DEFAULT 'local')
-RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
 DECLARE
     uuid_re CONSTANT text := '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
     ses jwt_auth.sessions;
@@ -211,10 +271,12 @@ BEGIN
                 DETAIL = 'No session has this refresh token.';
         END IF;
     ELSE
-        c := jwt_auth.claims();
+        -- only what authenticate() or pre_request() verified: never request.jwt.claims,
+        -- which any session can set, whatever jwt_auth.trust_request_claims says
+        c := jwt_auth._verified_claims();
         IF c IS NULL OR NOT (c ? 'sid') OR (c OPERATOR(pg_catalog.->>) 'sid') !~ uuid_re THEN
             RAISE EXCEPTION 'no session to log out' USING ERRCODE = 'invalid_authorization_specification',
-                HINT = 'Pass the refresh token, or call authenticate() with the access token first.';
+                HINT = 'Pass the refresh token, or verify the access token with authenticate() (or pre_request() under PostgREST) first.';
         END IF;
         SELECT * INTO ses FROM jwt_auth.sessions x
          WHERE x.id OPERATOR(pg_catalog.=) (c OPERATOR(pg_catalog.->>) 'sid')::uuid
@@ -249,7 +311,8 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION jwt_auth.auth_logout(text, text) IS
-    'revoke this session (local), the user''s other sessions (others) or all of them and every access token issued before (global)';
+    'revoke this session (local), the user''s other sessions (others) or all of them and every access token issued before (global); '
+    'without a refresh token, the session of the claims authenticate() or pre_request() verified';
 
 CREATE FUNCTION jwt_auth.purge_expired() RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

@@ -6,7 +6,7 @@
 -- shared_preload_libraries. The view jwt_auth.throttle says whether it is.
 ------------------------------------------------------------------------
 
-CREATE FUNCTION jwt_auth._throttle_begin(username text) RETURNS boolean
+CREATE FUNCTION jwt_auth._throttle_begin(username text, is_user boolean) RETURNS boolean
 AS 'MODULE_PATHNAME', 'jwt_auth_throttle_begin' LANGUAGE C STRICT VOLATILE;
 CREATE FUNCTION jwt_auth._throttle_succeeded(username text) RETURNS void
 AS 'MODULE_PATHNAME', 'jwt_auth_throttle_succeeded' LANGUAGE C STRICT VOLATILE;
@@ -14,7 +14,8 @@ CREATE FUNCTION jwt_auth._throttle_reset(username text) RETURNS void
 AS 'MODULE_PATHNAME', 'jwt_auth_throttle_reset' LANGUAGE C STRICT VOLATILE;
 CREATE FUNCTION jwt_auth._throttle_state(OUT enabled boolean, OUT counters integer, OUT locked integer)
 RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_throttle_state' LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION jwt_auth._throttle_begin(text) IS 'internal: false when the username or the client address is locked; else count the attempt';
+COMMENT ON FUNCTION jwt_auth._throttle_begin(text, boolean) IS
+    'internal: count a login attempt for a username (is_user: a user''s) and the client address; false when either is locked, or a user''s username can get no counter';
 COMMENT ON FUNCTION jwt_auth._throttle_succeeded(text) IS 'internal: a good login''s attempt does not count';
 COMMENT ON FUNCTION jwt_auth._throttle_reset(text) IS 'internal: clear a username''s failures';
 COMMENT ON FUNCTION jwt_auth._throttle_state() IS 'internal: whether throttling is on, counters in use, counters over their limit';

@@ -107,13 +107,25 @@ COMMENT ON FUNCTION jwt_auth._hash_import(text) IS 'internal: a checked, normali
 
 CREATE FUNCTION jwt_auth._role_check(role text) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r pg_catalog.pg_roles;
 BEGIN
-    IF role IS NOT NULL AND NOT EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) role) THEN
+    IF role IS NULL THEN
+        RETURN;
+    END IF;
+    SELECT * INTO r FROM pg_catalog.pg_roles x WHERE x.rolname OPERATOR(pg_catalog.=) role;
+    IF NOT FOUND THEN
         RAISE EXCEPTION 'role "%" does not exist', role USING ERRCODE = 'undefined_object';
+    END IF;
+    IF r.rolsuper OR r.rolbypassrls OR r.rolcreaterole OR r.rolreplication THEN
+        RAISE EXCEPTION 'role "%" cannot be a user''s role', role
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'A superuser, or a role with BYPASSRLS, CREATEROLE or REPLICATION, is never a token''s role.';
     END IF;
 END
 $$;
-COMMENT ON FUNCTION jwt_auth._role_check(text) IS 'internal: error 42704 for a role that does not exist';
+COMMENT ON FUNCTION jwt_auth._role_check(text) IS
+    'internal: error 42704 for a role that does not exist, 42501 for a privileged one';
 
 CREATE FUNCTION jwt_auth._user_insert(username text, password_hash text, role text, claims jsonb)
 RETURNS uuid LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -131,6 +143,11 @@ BEGIN
     INSERT INTO jwt_auth.users (username, password_hash, role, claims)
     VALUES (username, password_hash, role, claims)
     RETURNING users.id INTO id;
+    IF role IS NULL AND pg_catalog.current_setting('jwt_auth.default_role') OPERATOR(pg_catalog.=) '' THEN
+        RAISE WARNING 'the user has no role, and jwt_auth.default_role is not set'
+            USING DETAIL = 'authenticate() and pre_request() refuse a token that names no role.',
+                  HINT = 'Give the user a role, or set jwt_auth.default_role.';
+    END IF;
     RETURN id;
 EXCEPTION
     WHEN unique_violation THEN
@@ -146,7 +163,8 @@ COMMENT ON FUNCTION jwt_auth._user_insert(text, text, text, jsonb) IS 'internal:
 
 CREATE FUNCTION jwt_auth.user_create(username text, password text, role text DEFAULT NULL,
                                      claims jsonb DEFAULT '{}')
-RETURNS uuid LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+RETURNS uuid LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
 BEGIN
     RETURN jwt_auth._user_insert(username, jwt_auth._password_hash(password), role, claims);
 END
@@ -156,7 +174,8 @@ COMMENT ON FUNCTION jwt_auth.user_create(text, text, text, jsonb) IS
 
 CREATE FUNCTION jwt_auth.user_import(username text, password_hash text, role text DEFAULT NULL,
                                      claims jsonb DEFAULT '{}')
-RETURNS uuid LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+RETURNS uuid LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
 BEGIN
     RETURN jwt_auth._user_insert(username, jwt_auth._hash_import(password_hash), role, claims);
 END
@@ -172,7 +191,8 @@ DECLARE
 BEGIN
     PERFORM jwt_auth._require_primary();
     SELECT u.id INTO id FROM jwt_auth.users u
-     WHERE pg_catalog.lower(u.username) OPERATOR(pg_catalog.=) pg_catalog.lower(_user_lock.username)
+     WHERE pg_catalog.lower(u.username) OPERATOR(pg_catalog.=)
+           pg_catalog.lower(_user_lock.username COLLATE pg_catalog."default")   -- as the unique index
        FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'no user has this username' USING ERRCODE = 'undefined_object';
@@ -183,7 +203,8 @@ $$;
 COMMENT ON FUNCTION jwt_auth._user_lock(text) IS 'internal: lock the user a username names';
 
 CREATE FUNCTION jwt_auth.user_set_password(username text, password text)
-RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
 DECLARE
     target uuid := jwt_auth._user_lock(username);
 BEGIN
@@ -202,12 +223,19 @@ BEGIN
     IF disabled IS NULL THEN
         RAISE EXCEPTION 'disabled must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    UPDATE jwt_auth.users u SET disabled = user_set_disabled.disabled, updated_at = pg_catalog.now()
+    -- disabling ends every session and token for good: enabling again does not revive them
+    IF disabled THEN
+        UPDATE jwt_auth.sessions s SET revoked_at = pg_catalog.now(), revoked_reason = 'disabled'
+         WHERE s.user_id OPERATOR(pg_catalog.=) target AND s.revoked_at IS NULL;
+    END IF;
+    UPDATE jwt_auth.users u
+       SET disabled = user_set_disabled.disabled, updated_at = pg_catalog.now(),
+           logout_before = CASE WHEN user_set_disabled.disabled THEN pg_catalog.now() ELSE u.logout_before END
      WHERE u.id OPERATOR(pg_catalog.=) target;
 END
 $$;
 COMMENT ON FUNCTION jwt_auth.user_set_disabled(text, boolean) IS
-    'disable (or enable) a user: no login, no refresh, and authenticate() refuses its tokens at once';
+    'disable (or enable) a user: no login, no refresh; disabling revokes its sessions and tokens for good';
 
 CREATE FUNCTION jwt_auth.user_delete(username text)
 RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

@@ -4,7 +4,7 @@
 -- constraints, trigger and dump registration; and nothing in the schema
 -- that is not on the list.
 BEGIN;
-SELECT plan(627);
+SELECT plan(648);
 
 -- The contract, one row per function. volatility: verification reads the
 -- clock (STABLE), signing is VOLATILE, pure transforms are IMMUTABLE.
@@ -97,14 +97,16 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('auth_refresh',      '{text}',                 'jsonb', 'VOLATILE', false, 'plpgsql', 'u', true),
     ('auth_logout',       '{text,text}',            'void',  'VOLATILE', false, 'plpgsql', 'u', true),
     ('purge_expired',     '{}',                     'bigint', 'VOLATILE', false, 'plpgsql', 'u', true),
-    ('_issue',            '{jwt_auth.users,uuid,uuid}', 'jsonb', 'VOLATILE', false, 'plpgsql', 'u', false),
+    ('_issue',            '{jwt_auth.users,uuid,uuid,text,bytea}', 'jsonb', 'VOLATILE', false, 'plpgsql', 'u', false),
     ('_session_revoke',   '{uuid,text}',            'void',  'VOLATILE', false, 'sql',     'u', false),
-    ('_session_revoke_committed', '{uuid,text}',    'boolean', 'VOLATILE', true, 'c',      'u', false),
+    ('_session_revoke_detached', '{uuid,text}',     'text',  'VOLATILE', true, 'c',        'u', false),
+    ('_session_key',      '{}',                     'bytea', 'VOLATILE', false, 'c',       'u', false),
     ('_refresh_token_new',  '{}',                   'record', 'VOLATILE', false, 'c',      'u', false),
+    ('_refresh_token_child', '{text,bytea}',        'record', 'IMMUTABLE', true, 'c',      'u', false),
     ('_refresh_token_hash', '{text}',               'bytea', 'IMMUTABLE', true, 'c',       'u', false),
     -- throttling
     ('auth_unlock',       '{text}',                 'void',  'VOLATILE', false, 'plpgsql', 'u', true),
-    ('_throttle_begin',   '{text}',                 'boolean', 'VOLATILE', true, 'c',      'u', false),
+    ('_throttle_begin',   '{text,boolean}',         'boolean', 'VOLATILE', true, 'c',      'u', false),
     ('_throttle_succeeded', '{text}',                 'void',  'VOLATILE', true,  'c',       'u', false),
     ('_throttle_reset',   '{text}',                 'void',  'VOLATILE', true,  'c',       'u', false),
     ('_throttle_state',   '{}',                     'record', 'VOLATILE', false, 'c',      'u', false),
@@ -114,28 +116,29 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('claims',            '{}',                     'jsonb', 'STABLE',   false, 'c',       'r', false),
     ('claim',             '{text}',                 'jsonb', 'STABLE',   false, 'c',       'r', false),
     ('uid',               '{}',                     'uuid',  'STABLE',   false, 'c',       'r', false),
-    ('role',              '{}',                     'text',  'STABLE',   false, 'c',       'r', false);
+    ('role',              '{}',                     'text',  'STABLE',   false, 'c',       'r', false),
+    ('_verified_claims',  '{}',                     'jsonb', 'STABLE',   false, 'c',       'r', false);
 
--- the list above has the 79 functions of the SQL surface
-SELECT is((SELECT count(*) FROM expected_function)::int, 79,
-    'the expected SQL surface lists 79 functions');
+-- the list above has the 82 functions of the SQL surface
+SELECT is((SELECT count(*) FROM expected_function)::int, 82,
+    'the expected SQL surface lists 82 functions');
 
--- every function exists with its exact argument types (79 tests)
+-- every function exists with its exact argument types (82 tests)
 SELECT has_function('jwt_auth', name, args,
         format('function jwt_auth.%s(%s) exists', name, array_to_string(args, ', ')))
   FROM expected_function ORDER BY name, args;
 
--- every function returns its contract type (79 tests)
+-- every function returns its contract type (82 tests)
 SELECT function_returns('jwt_auth', name, args, returns,
         format('jwt_auth.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
   FROM expected_function ORDER BY name, args;
 
--- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (79 tests)
+-- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (82 tests)
 SELECT volatility_is('jwt_auth', name, args, volatility,
         format('jwt_auth.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
   FROM expected_function ORDER BY name, args;
 
--- strictness: NULL input gives NULL except where a NULL must be judged (79 tests)
+-- strictness: NULL input gives NULL except where a NULL must be judged (82 tests)
 SELECT CASE WHEN strict
         THEN is_strict('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -144,12 +147,12 @@ SELECT CASE WHEN strict
        END
   FROM expected_function ORDER BY name, args;
 
--- the language: C, except the key store's SQL and plpgsql wrappers (79 tests)
+-- the language: C, except the key store's SQL and plpgsql wrappers (82 tests)
 SELECT function_lang_is('jwt_auth', name, args, lang,
         format('jwt_auth.%s(%s) is written in %s', name, array_to_string(args, ', '), lang))
   FROM expected_function ORDER BY name, args;
 
--- exactly the key store's writers and jwks() run with their owner's rights (79 tests)
+-- exactly the key store's writers and jwks() run with their owner's rights (82 tests)
 SELECT CASE WHEN definer
         THEN is_definer('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is SECURITY DEFINER', name, array_to_string(args, ', ')))
@@ -158,7 +161,7 @@ SELECT CASE WHEN definer
        END
   FROM expected_function ORDER BY name, args;
 
--- parallel safety: safe where nothing is written (79 tests)
+-- parallel safety: safe where nothing is written (82 tests)
 SELECT is(p.proparallel, e.parallel,
         format('jwt_auth.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -168,10 +171,18 @@ SELECT is(p.proparallel, e.parallel,
    AND pg_catalog.oidvectortypes(p.proargtypes) = array_to_string(e.args, ', ')
  ORDER BY e.name, e.args;
 
--- every SECURITY DEFINER function pins its search_path to pg_catalog, pg_temp (18 tests)
-SELECT is(p.proconfig, ARRAY['search_path=pg_catalog, pg_temp'],
-        format('SECURITY DEFINER jwt_auth.%s(%s) pins search_path = pg_catalog, pg_temp',
-               e.name, array_to_string(e.args, ', ')))
+-- every SECURITY DEFINER function pins its search_path to pg_catalog, pg_temp, and those
+-- that take a password, a token or a key keep the failing statement out of the server log
+-- (18 tests)
+SELECT is(p.proconfig, ARRAY['search_path=pg_catalog, pg_temp'] ||
+                       CASE WHEN e.name IN ('auth_login', 'auth_refresh', 'auth_logout', 'user_create',
+                                            'user_import', 'user_set_password', 'key_import')
+                            THEN ARRAY['log_min_error_statement=panic'] ELSE '{}' END,
+        format('SECURITY DEFINER jwt_auth.%s(%s) pins search_path = pg_catalog, pg_temp%s',
+               e.name, array_to_string(e.args, ', '),
+               CASE WHEN e.name IN ('auth_login', 'auth_refresh', 'auth_logout', 'user_create',
+                                    'user_import', 'user_set_password', 'key_import')
+                    THEN ' and log_min_error_statement = panic' ELSE '' END))
   FROM expected_function e
   JOIN pg_catalog.pg_proc p
     ON p.pronamespace = 'jwt_auth'::regnamespace AND p.proname = e.name

@@ -60,10 +60,12 @@ INSERT INTO withheld_function VALUES
     ('jwt_auth._user_insert(text, text, text, jsonb)'), ('jwt_auth._user_lock(text)'),
     ('jwt_auth._password_hash(text)'), ('jwt_auth._hash_import(text)'), ('jwt_auth._role_check(text)'),
     ('jwt_auth._require_primary()'), ('jwt_auth._crypt(text, text)'), ('jwt_auth._gen_salt(text, integer)'),
-    ('jwt_auth._settings()'), ('jwt_auth._issue(jwt_auth.users, uuid, uuid)'),
-    ('jwt_auth._session_revoke(uuid, text)'), ('jwt_auth._session_revoke_committed(uuid, text)'),
+    ('jwt_auth._settings()'), ('jwt_auth._issue(jwt_auth.users, uuid, uuid, text, bytea)'),
+    ('jwt_auth._session_revoke(uuid, text)'), ('jwt_auth._session_revoke_detached(uuid, text)'),
+    ('jwt_auth._session_key()'), ('jwt_auth._verified_claims()'),
     ('jwt_auth._refresh_token_new()'), ('jwt_auth._refresh_token_hash(text)'),
-    ('jwt_auth._throttle_begin(text)'), ('jwt_auth._throttle_succeeded(text)'),
+    ('jwt_auth._refresh_token_child(text, bytea)'),
+    ('jwt_auth._throttle_begin(text, boolean)'), ('jwt_auth._throttle_succeeded(text)'),
     ('jwt_auth._throttle_reset(text)'), ('jwt_auth._throttle_state()');
 
 -- a catch-all for statements run as the unprivileged role: the SQLSTATE, or 'ok'
@@ -168,8 +170,11 @@ SELECT set_eq(
 SELECT is_empty(
     $$SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
        WHERE p.pronamespace = 'jwt_auth'::regnamespace AND p.prosecdef
-         AND p.proconfig IS DISTINCT FROM ARRAY['search_path=pg_catalog, pg_temp']$$,
-    'every SECURITY DEFINER function pins search_path = pg_catalog, pg_temp and sets nothing else');
+         AND p.proconfig IS DISTINCT FROM ARRAY['search_path=pg_catalog, pg_temp']
+         AND p.proconfig IS DISTINCT FROM ARRAY['search_path=pg_catalog, pg_temp',
+                                                'log_min_error_statement=panic']$$,
+    'every SECURITY DEFINER function pins search_path = pg_catalog, pg_temp and sets nothing else '
+    '(but log_min_error_statement = panic, where it takes a secret)');
 SELECT is_empty(
     $$SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
        WHERE p.pronamespace = 'jwt_auth'::regnamespace AND p.proleakproof$$,

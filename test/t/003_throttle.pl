@@ -3,7 +3,9 @@
 # Unix-socket connection has no address). Over a limit, auth_login fails
 # at once with the same 28P01 as a wrong password, and no bcrypt work;
 # auth_unlock clears a username; the lockout ends after lockout_time.
-# Without preloading there is no throttling, and jwt_auth.throttle says so.
+# A collation the caller brings changes neither which user a name finds
+# nor which counter counts it. Without preloading there is no throttling,
+# and jwt_auth.throttle says so.
 #
 # Passwords reach the server as psql variables set on psql's command line
 # (:'right', :'wrong'), so the SQL the test log shows does not hold them,
@@ -39,7 +41,8 @@ SET log_statement = 'none';
 CREATE EXTENSION jwt_auth CASCADE;
 SELECT jwt_auth.key_generate('HS256');
 SELECT jwt_auth.user_create(name, :'right') FROM unnest(ARRAY[
-    'account1', 'account2', 'account3', 'account4', 'account5', 'account6']) AS name;
+    'account1', 'account2', 'account3', 'account4', 'account5', 'account6', 'account7']) AS name;
+CREATE ROLE throttle_guesser LOGIN;
 }, extra_params => \@passwords);
 
 # A session over the Unix socket, or over TCP to 127.0.0.1 (PGHOSTADDR
@@ -57,8 +60,15 @@ sub session
 sub login
 {
 	my ($session, $username, $which) = @_;
+	return login_as($session, "'$username'", $which);
+}
+
+# The same, with the username as an SQL expression (e.g. one with COLLATE).
+sub login_as
+{
+	my ($session, $username, $which) = @_;
 	my ($out, $err) = run($session,
-		"SELECT jwt_auth.auth_login('$username', :'$which') ? 'access_token'");
+		"SELECT jwt_auth.auth_login($username, :'$which') ? 'access_token'");
 	return 'ok' if $err eq '' && $out eq 't';
 	return $1 if $err =~ /ERROR:  ([0-9A-Z]{5}): invalid username or password\n/;
 	die "auth_login failed in an unexpected way: $err";
@@ -128,6 +138,41 @@ is( join(' ',
 		map { login($unix, 'account1', $_) } qw(wrong wrong right wrong wrong right)),
 	'28P01 28P01 ok 28P01 28P01 ok',
 	'a good login clears the count: two failures, a login, two failures, a login');
+
+# --- a collation the caller brings -------------------------------------------
+#
+# Any role can create a nondeterministic collation in pg_temp. Under this
+# one (case- and accent-insensitive) 'áccount7' equals 'account7': a lookup
+# made under it would find account7 while the throttle counted another
+# name, so guesses would never lock it, and a locked account would log in.
+# Usernames are compared under the database's collation, and counted for
+# the user found.
+
+my $guesser = session($node, 0);
+run_ok($guesser, 'SET SESSION AUTHORIZATION throttle_guesser');
+run_ok($guesser,
+	"CREATE COLLATION pg_temp.ci (provider = icu, locale = 'und-u-ks-level1', deterministic = false)");
+is( run_ok($guesser, "SELECT current_user || ' ' || ('áccount7' = 'account7' COLLATE pg_temp.ci)"),
+	'throttle_guesser true',
+	'an ordinary role makes a collation under which áccount7 equals account7');
+is(login_as($guesser, "'áccount7' COLLATE pg_temp.ci", 'right'), '28P01',
+	'áccount7 under that collation, with account7\'s password, does not log in as account7');
+is(login_as($guesser, "'ACCOUNT7' COLLATE pg_temp.ci", 'right'), 'ok',
+	'ACCOUNT7 under it logs in (usernames are case-insensitive, by the database\'s rules)');
+is( join(' ',
+		login_as($guesser, "'ACCOUNT7' COLLATE pg_temp.ci", 'wrong'),
+		login_as($guesser, "'Account7' COLLATE \"C\"",    'wrong'),
+		login($guesser, 'account7', 'wrong')),
+	'28P01 28P01 28P01', 'three wrong passwords for account7, spelled three ways');
+is(throttle($unix), 't 2 1',
+	'they count on one counter, now locked (the other counts áccount7, which names no user)');
+is( join(' ', map { login_as($guesser, "'$_' COLLATE pg_temp.ci", 'right') } qw(áccount7 ÀCCOUNT7 account7)),
+	'28P01 28P01 28P01', 'the right password fails under the collation, however it is spelled: locked');
+is(login($unix, 'account7', 'right'), '28P01', 'and without it');
+run_ok($unix, "SELECT jwt_auth.auth_unlock(name) FROM unnest(ARRAY['account7', 'áccount7', 'ÀCCOUNT7']) AS name");
+is(throttle($unix), 't 0 0', 'auth_unlock clears the three names\' counters');
+is(login_as($guesser, "'account7' COLLATE pg_temp.ci", 'right'), 'ok', 'and account7 logs in again');
+$guesser->quit;
 
 # Concurrent guesses: twelve sessions wait on an advisory lock, then each
 # tries one wrong password for the same (unknown) username, with bcrypt

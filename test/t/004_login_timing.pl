@@ -1,11 +1,16 @@
 # A failed login takes as long for an unknown username as for a known one
 # with a wrong password: auth_login does the same bcrypt work for a
 # username it does not find, so timing does not tell which usernames exist.
+# Nor does it tell which users have a hash cheaper than the configured
+# bcrypt (imported with user_import: md5-crypt, or bcrypt of a lower cost):
+# their failed logins do the configured bcrypt work as well.
 #
 # With the default bcrypt cost (10) and no throttling (jwt_auth is not
-# preloaded), one session times 15 wrong-password logins of a known user
-# and 15 logins of an unknown username, alternating, each inside SQL with
-# clock_timestamp(); the medians must be within 20% of each other.
+# preloaded), one session times 15 wrong-password logins of each kind (a
+# user with a cost-10 hash, an unknown username, a user with an md5-crypt
+# hash, one with a cost-4 bcrypt hash), taking turns in a rotating order,
+# each inside SQL with clock_timestamp(); each median must be within 20% of
+# the first kind's.
 #
 # The passwords reach the server as psql variables and settings, so no SQL
 # the test sends or prints holds them.
@@ -28,17 +33,23 @@ SET log_statement = 'none';
 CREATE EXTENSION jwt_auth CASCADE;
 SELECT jwt_auth.key_generate('HS256');
 SELECT jwt_auth.user_create('account1', :'right');
+SELECT jwt_auth.user_import('account-md5', crypt(:'right', gen_salt('md5')));
+SELECT jwt_auth.user_import('account-bf4', crypt(:'right', gen_salt('bf', 4)));
 }, extra_params => \@passwords);
 
 is( $node->safe_psql('postgres',
 		"SELECT concat_ws(' ', current_setting('jwt_auth.bcrypt_cost'), enabled) FROM jwt_auth.throttle"),
 	'10 f', 'bcrypt cost 10, throttling off');
-is( $node->safe_psql('postgres', "SELECT substr(password_hash, 1, 7) FROM jwt_auth.users"),
-	'$2a$10$', 'the known user\'s hash has cost 10');
+is( $node->safe_psql('postgres', q{
+SELECT string_agg(username || ' ' || substring(password_hash FROM '^(\$1\$|\$2a\$[0-9]+\$)'), ', '
+                  ORDER BY username)
+  FROM jwt_auth.users}),
+	'account-bf4 $2a$04$, account-md5 $1$, account1 $2a$10$',
+	'the hashes: bcrypt cost 10, md5-crypt, bcrypt cost 4');
 
-# One session: a warm-up of each kind, then the attempts, alternating
-# which kind goes first. Each attempt must fail with 28P01; its time in
-# milliseconds goes to the temporary table timings.
+# One session: a warm-up of each kind, then the attempts, the kinds taking
+# turns in an order that rotates. Each attempt must fail with 28P01; its
+# time in milliseconds goes to the temporary table timings.
 my $medians = $node->safe_psql(
 	'postgres', qq{
 SET log_statement = 'none';
@@ -46,14 +57,15 @@ SET timing.wrong = :'wrong';
 CREATE TEMP TABLE timings (kind text, attempt int, ms float8);
 DO \$\$
 DECLARE
+    kinds text[] := ARRAY['known', 'unknown', 'md5', 'bf4'];
     started timestamptz;
     kind text;
     username text;
 BEGIN
     FOR i IN 0 .. $attempts LOOP
-        FOREACH kind IN ARRAY CASE WHEN i % 2 = 0 THEN ARRAY['known', 'unknown']
-                                   ELSE ARRAY['unknown', 'known'] END LOOP
-            username := CASE kind WHEN 'known' THEN 'account1' ELSE 'account1-unknown' END;
+        FOREACH kind IN ARRAY kinds[i % 4 + 1 :] || kinds[: i % 4] LOOP
+            username := CASE kind WHEN 'known' THEN 'account1' WHEN 'unknown' THEN 'account1-unknown'
+                                  ELSE 'account-' || kind END;
             started := clock_timestamp();
             BEGIN
                 PERFORM jwt_auth.auth_login(username, current_setting('timing.wrong'));
@@ -69,19 +81,31 @@ BEGIN
     END LOOP;
 END
 \$\$;
-SELECT concat_ws(' ', count(*) FILTER (WHERE kind = 'known'), count(*) FILTER (WHERE kind = 'unknown'),
-                 percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE kind = 'known'),
-                 percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) FILTER (WHERE kind = 'unknown'))
-  FROM timings;
+SELECT string_agg(concat_ws(' ', kind, n, median), E'\n' ORDER BY array_position(ARRAY['known', 'unknown', 'md5', 'bf4'], kind))
+  FROM (SELECT kind, count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS median
+          FROM timings GROUP BY kind) t;
 }, extra_params => \@passwords);
 
-my ($n_known, $n_unknown, $known, $unknown) = split / /, $medians;
-is("$n_known $n_unknown", "$attempts $attempts", "$attempts timed failures of each kind, all 28P01");
-diag(sprintf('median failed login: known user %.1f ms, unknown username %.1f ms (%+.1f%%)',
-	$known, $unknown, 100 * ($unknown - $known) / $known));
+my (%n, %median);
+for (split /\n/, $medians)
+{
+	my ($kind, $n, $ms) = split / /;
+	($n{$kind}, $median{$kind}) = ($n, $ms);
+}
+is( join(' ', map { $n{$_} // 0 } qw(known unknown md5 bf4)),
+	join(' ', ($attempts) x 4), "$attempts timed failures of each kind, all 28P01");
+my $known = $median{known};
+diag(sprintf('median failed login: known user (bcrypt cost 10) %.1f ms; %s', $known,
+	join(', ', map { sprintf('%s %.1f ms (%+.1f%%)', $_->[1], $median{ $_->[0] },
+		100 * ($median{ $_->[0] } - $known) / $known) }
+		([ 'unknown', 'unknown username' ], [ 'md5', 'md5-crypt user' ], [ 'bf4', 'bcrypt cost 4 user' ]))));
 cmp_ok($known, '>', 1, 'a failed login of the known user does bcrypt work');
-cmp_ok(abs($unknown - $known), '<=', 0.2 * $known,
+cmp_ok(abs($median{unknown} - $known), '<=', 0.2 * $known,
 	'the unknown-username median is within 20% of the known-user median');
+cmp_ok(abs($median{md5} - $known), '<=', 0.2 * $known,
+	'the md5-crypt user\'s median is within 20% of the known-user median');
+cmp_ok(abs($median{bf4} - $known), '<=', 0.2 * $known,
+	'the bcrypt cost 4 user\'s median is within 20% of the known-user median');
 
 $node->stop;
 

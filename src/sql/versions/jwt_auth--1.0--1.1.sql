@@ -4,3 +4,431 @@
 -- Every change to the SQL surface since 1.0, in the order it was made. The
 -- result must equal a fresh 1.1 install (src/sql/): test/t/009_update.pl
 -- compares the two catalogs.
+
+------------------------------------------------------------------------
+-- Security hardening: verified claims only for logout, no statement in
+-- the log for functions that take a secret, fail-closed roles, disabling
+-- that lasts, one refresh chain per session, reuse detection that cannot
+-- be stalled.
+------------------------------------------------------------------------
+
+-- A session's key derives its refresh tokens; 'disabled' is a reason to revoke it.
+CREATE FUNCTION jwt_auth._session_key() RETURNS bytea
+AS 'MODULE_PATHNAME', 'jwt_auth_session_key' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION jwt_auth._session_key() IS 'internal: 32 random bytes, a new session''s key for its refresh tokens';
+REVOKE ALL ON FUNCTION jwt_auth._session_key() FROM PUBLIC;
+ALTER TABLE jwt_auth.sessions
+    DROP CONSTRAINT sessions_revoked_reason_check,
+    ADD CONSTRAINT sessions_revoked_reason_check
+        CHECK (revoked_reason IN ('logout', 'logout_others', 'logout_global', 'reuse', 'disabled')),
+    ADD COLUMN refresh_key bytea NOT NULL DEFAULT jwt_auth._session_key();
+
+CREATE FUNCTION jwt_auth._refresh_token_child(parent text, session_key bytea, OUT token text, OUT token_hash bytea)
+RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_refresh_token_child' LANGUAGE C STRICT IMMUTABLE;
+CREATE FUNCTION jwt_auth._session_revoke_detached(session_id uuid, reason text)
+RETURNS text AS 'MODULE_PATHNAME', 'jwt_auth_session_revoke_detached' LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION jwt_auth._refresh_token_child(text, bytea) IS
+    'internal: the refresh token a refresh exchanges parent for (HMAC-SHA256 under the session''s key), and its SHA-256';
+COMMENT ON FUNCTION jwt_auth._session_revoke_detached(uuid, text) IS
+    'internal: revoke a session in a transaction of its own (a background worker), so an error after it does not undo it; '
+    'revoked, pending (it waits for a transaction that holds the session), no_worker or failed';
+REVOKE ALL ON FUNCTION jwt_auth._refresh_token_child(text, bytea), jwt_auth._session_revoke_detached(uuid, text)
+    FROM PUBLIC;
+
+DROP FUNCTION jwt_auth._issue(jwt_auth.users, uuid, uuid);
+-- A fresh access token for a user's session, with a refresh token: a new
+-- random one (a login), or the child a refresh derived, stored unless it
+-- already is (the same parent presented again within the reuse interval).
+CREATE FUNCTION jwt_auth._issue(u jwt_auth.users, session_id uuid, parent_id uuid,
+                                child_token text DEFAULT NULL, child_hash bytea DEFAULT NULL) RETURNS jsonb
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    s record := jwt_auth._settings();
+    iat bigint := pg_catalog.floor(EXTRACT(epoch FROM pg_catalog.now()));
+    ttl bigint := EXTRACT(epoch FROM s.access_ttl);
+    rt record;
+    claims jsonb;
+BEGIN
+    IF child_token IS NULL THEN
+        rt := jwt_auth._refresh_token_new();
+    ELSE
+        SELECT child_token AS token, child_hash AS token_hash INTO rt;
+    END IF;
+    -- the user's own claims never override the ones that say who and when
+    claims := (u.claims OPERATOR(pg_catalog.-)
+               ARRAY['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sid', 'role'])
+        OPERATOR(pg_catalog.||) pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+            'sub', u.id::text,
+            'role', coalesce(u.role, s.default_role),
+            'iat', iat,
+            'exp', iat OPERATOR(pg_catalog.+) ttl,
+            'jti', pg_catalog.gen_random_uuid()::text,
+            'sid', session_id::text,
+            'iss', NULLIF(pg_catalog.current_setting('jwt_auth.issuer'), ''),
+            'aud', NULLIF(pg_catalog.current_setting('jwt_auth.audience'), '')));
+    INSERT INTO jwt_auth.refresh_tokens (session_id, parent_id, token_hash, expires_at)
+    VALUES (session_id, parent_id, rt.token_hash, pg_catalog.now() OPERATOR(pg_catalog.+) s.refresh_ttl)
+    ON CONFLICT (token_hash) DO NOTHING;
+    RETURN pg_catalog.jsonb_build_object(
+        'access_token', jwt_auth.jwt_sign(claims),
+        'token_type', 'bearer',
+        'expires_in', ttl,
+        'refresh_token', rt.token);
+END
+$$;
+COMMENT ON FUNCTION jwt_auth._issue(jwt_auth.users, uuid, uuid, text, bytea) IS 'internal: mint an access token, with a refresh token';
+REVOKE ALL ON FUNCTION jwt_auth._issue(jwt_auth.users, uuid, uuid, text, bytea) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION jwt_auth.auth_refresh(refresh_token text) RETURNS jsonb
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
+DECLARE
+    s record := jwt_auth._settings();
+    t jwt_auth.refresh_tokens;
+    ses jwt_auth.sessions;
+    u jwt_auth.users;
+    child record;
+    why text;
+BEGIN
+    PERFORM jwt_auth._require_primary();
+    -- the row lock makes racers on one token take turns: one rotates, the others see it used
+    SELECT * INTO t FROM jwt_auth.refresh_tokens r
+     WHERE r.token_hash OPERATOR(pg_catalog.=) jwt_auth._refresh_token_hash(refresh_token)
+       FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'invalid refresh token' USING ERRCODE = 'invalid_authorization_specification',
+            DETAIL = 'No session has this refresh token.';
+    END IF;
+    SELECT * INTO ses FROM jwt_auth.sessions x WHERE x.id OPERATOR(pg_catalog.=) t.session_id;
+    SELECT * INTO u FROM jwt_auth.users x WHERE x.id OPERATOR(pg_catalog.=) ses.user_id;
+    why := CASE
+        WHEN ses.revoked_at IS NOT NULL THEN 'The session is revoked.'
+        WHEN ses.expires_at OPERATOR(pg_catalog.<=) pg_catalog.now()
+            THEN 'The session is older than jwt_auth.session_max_lifetime.'
+        WHEN u.disabled THEN 'The user is disabled.'
+        WHEN t.expires_at OPERATOR(pg_catalog.<=) pg_catalog.now() THEN 'The refresh token is expired.'
+    END;
+    -- the clock, not now(): a transaction that began before the token was
+    -- used must not take the reuse for an early one
+    IF why IS NULL AND t.used_at IS NOT NULL AND
+       pg_catalog.clock_timestamp() OPERATOR(pg_catalog.-) t.used_at
+           OPERATOR(pg_catalog.>) s.refresh_reuse_interval THEN
+        -- reuse detection: committed in its own transaction, so the error below cannot undo it
+        why := CASE jwt_auth._session_revoke_detached(ses.id, 'reuse')
+            WHEN 'revoked' THEN 'The refresh token was already used; the session is revoked.'
+            WHEN 'pending' THEN 'The refresh token was already used; the session will be revoked as soon as '
+                                'the transaction that holds it ends.'
+            WHEN 'no_worker' THEN NULL
+            ELSE 'failed' END;
+        IF why IS NULL THEN
+            RAISE EXCEPTION 'refresh token reuse detected, but the session could not be revoked'
+                USING ERRCODE = 'configuration_limit_exceeded',
+                      DETAIL = 'No background worker could be started to revoke it; the session stays live.',
+                      HINT = 'Raise max_worker_processes, and revoke the session with auth_logout.';
+        ELSIF why OPERATOR(pg_catalog.=) 'failed' THEN
+            RAISE EXCEPTION 'refresh token reuse detected, but the session could not be revoked'
+                USING ERRCODE = 'internal_error',
+                      DETAIL = 'The background worker that revokes it stopped (see the server log); the session stays live.',
+                      HINT = 'Revoke the session with auth_logout.';
+        END IF;
+    END IF;
+    IF why IS NOT NULL THEN
+        RAISE EXCEPTION 'invalid refresh token' USING ERRCODE = 'invalid_authorization_specification',
+            DETAIL = why;
+    END IF;
+    child := jwt_auth._refresh_token_child(refresh_token, ses.refresh_key);
+    IF t.used_at IS NULL THEN
+        UPDATE jwt_auth.refresh_tokens r SET used_at = pg_catalog.clock_timestamp()
+         WHERE r.id OPERATOR(pg_catalog.=) t.id;
+    ELSIF NOT EXISTS (SELECT FROM jwt_auth.refresh_tokens r
+                       WHERE r.token_hash OPERATOR(pg_catalog.=) child.token_hash
+                         AND r.parent_id OPERATOR(pg_catalog.=) t.id) THEN
+        -- used before its session had a key to derive the child with (1.0): none to give back
+        RAISE EXCEPTION 'invalid refresh token' USING ERRCODE = 'invalid_authorization_specification',
+            DETAIL = 'The refresh token was already used; present the one it was exchanged for.';
+    END IF;
+    -- within the reuse interval the same parent gets the same child: one chain, never two
+    UPDATE jwt_auth.sessions x SET refreshed_at = pg_catalog.now() WHERE x.id OPERATOR(pg_catalog.=) ses.id;
+    RETURN jwt_auth._issue(u, ses.id, t.id, child.token, child.token_hash);
+END
+$$;
+COMMENT ON FUNCTION jwt_auth.auth_refresh(text) IS
+    'rotate a refresh token: a fresh access token and the refresh token derived from it, or error 28000 (reuse revokes the session)';
+DROP FUNCTION jwt_auth._session_revoke_committed(uuid, text);
+
+CREATE FUNCTION jwt_auth._verified_claims() RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_auth_verified_claims' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION jwt_auth._verified_claims() IS
+    'internal: the claims authenticate() or pre_request() verified in this transaction, or NULL (never request.jwt.claims)';
+REVOKE ALL ON FUNCTION jwt_auth._verified_claims() FROM PUBLIC;
+COMMENT ON FUNCTION jwt_auth.pre_request() IS
+    'for PostgREST''s db-pre-request: verify the request''s Bearer token and make its claims the request''s; '
+    'error 28000 when its session is revoked, its user logged out everywhere, or it names no role';
+
+CREATE OR REPLACE FUNCTION jwt_auth.auth_logout(refresh_token text DEFAULT NULL, scope text DEFAULT 'local')
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
+DECLARE
+    uuid_re CONSTANT text := '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+    ses jwt_auth.sessions;
+    c jsonb;
+BEGIN
+    PERFORM jwt_auth._require_primary();
+    IF scope IS NULL OR scope NOT IN ('local', 'others', 'global') THEN
+        RAISE EXCEPTION 'invalid logout scope' USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'The scope is local (this session), others (every other session of the user) or global (all of them).';
+    END IF;
+    IF refresh_token IS NOT NULL THEN
+        SELECT x.* INTO ses FROM jwt_auth.refresh_tokens r
+          JOIN jwt_auth.sessions x ON x.id OPERATOR(pg_catalog.=) r.session_id
+         WHERE r.token_hash OPERATOR(pg_catalog.=) jwt_auth._refresh_token_hash(refresh_token);
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'invalid refresh token' USING ERRCODE = 'invalid_authorization_specification',
+                DETAIL = 'No session has this refresh token.';
+        END IF;
+    ELSE
+        -- only what authenticate() or pre_request() verified: never request.jwt.claims,
+        -- which any session can set, whatever jwt_auth.trust_request_claims says
+        c := jwt_auth._verified_claims();
+        IF c IS NULL OR NOT (c ? 'sid') OR (c OPERATOR(pg_catalog.->>) 'sid') !~ uuid_re THEN
+            RAISE EXCEPTION 'no session to log out' USING ERRCODE = 'invalid_authorization_specification',
+                HINT = 'Pass the refresh token, or verify the access token with authenticate() (or pre_request() under PostgREST) first.';
+        END IF;
+        SELECT * INTO ses FROM jwt_auth.sessions x
+         WHERE x.id OPERATOR(pg_catalog.=) (c OPERATOR(pg_catalog.->>) 'sid')::uuid
+           AND x.user_id::text OPERATOR(pg_catalog.=) (c OPERATOR(pg_catalog.->>) 'sub');
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'no session to log out' USING ERRCODE = 'invalid_authorization_specification',
+                DETAIL = 'The session the claims name does not exist.';
+        END IF;
+    END IF;
+    IF ses.revoked_at IS NOT NULL THEN
+        IF scope OPERATOR(pg_catalog.=) 'local' THEN
+            RETURN;    -- logging out twice is no error
+        END IF;
+        RAISE EXCEPTION 'the session is revoked' USING ERRCODE = 'invalid_authorization_specification',
+            DETAIL = 'A revoked session cannot log out other sessions.';
+    END IF;
+    UPDATE jwt_auth.sessions x
+       SET revoked_at = pg_catalog.now(),
+           revoked_reason = CASE scope WHEN 'local' THEN 'logout' WHEN 'others' THEN 'logout_others'
+                                       ELSE 'logout_global' END
+     WHERE x.revoked_at IS NULL
+       AND CASE scope
+               WHEN 'local' THEN x.id OPERATOR(pg_catalog.=) ses.id
+               WHEN 'others' THEN x.user_id OPERATOR(pg_catalog.=) ses.user_id
+                                  AND x.id OPERATOR(pg_catalog.<>) ses.id
+               ELSE x.user_id OPERATOR(pg_catalog.=) ses.user_id
+           END;
+    IF scope OPERATOR(pg_catalog.=) 'global' THEN
+        UPDATE jwt_auth.users u SET logout_before = pg_catalog.now()
+         WHERE u.id OPERATOR(pg_catalog.=) ses.user_id;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION jwt_auth.auth_logout(text, text) IS
+    'revoke this session (local), the user''s other sessions (others) or all of them and every access token issued before (global); '
+    'without a refresh token, the session of the claims authenticate() or pre_request() verified';
+
+CREATE OR REPLACE FUNCTION jwt_auth._role_check(role text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r pg_catalog.pg_roles;
+BEGIN
+    IF role IS NULL THEN
+        IF pg_catalog.current_setting('jwt_auth.default_role') OPERATOR(pg_catalog.=) '' THEN
+            RAISE WARNING 'the user has no role, and jwt_auth.default_role is not set'
+                USING DETAIL = 'authenticate() and pre_request() refuse a token that names no role.',
+                      HINT = 'Give the user a role, or set jwt_auth.default_role.';
+        END IF;
+        RETURN;
+    END IF;
+    SELECT * INTO r FROM pg_catalog.pg_roles x WHERE x.rolname OPERATOR(pg_catalog.=) role;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'role "%" does not exist', role USING ERRCODE = 'undefined_object';
+    END IF;
+    IF r.rolsuper OR r.rolbypassrls OR r.rolcreaterole OR r.rolreplication THEN
+        RAISE EXCEPTION 'role "%" cannot be a user''s role', role
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'A superuser, or a role with BYPASSRLS, CREATEROLE or REPLICATION, is never a token''s role.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION jwt_auth._role_check(text) IS
+    'internal: error 42704 for a role that does not exist, 42501 for a privileged one; a warning for none without a default role';
+CREATE OR REPLACE FUNCTION jwt_auth.user_create(username text, password text, role text DEFAULT NULL,
+                                     claims jsonb DEFAULT '{}')
+RETURNS uuid LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
+BEGIN
+    RETURN jwt_auth._user_insert(username, jwt_auth._password_hash(password), role, claims);
+END
+$$;
+CREATE OR REPLACE FUNCTION jwt_auth.user_import(username text, password_hash text, role text DEFAULT NULL,
+                                     claims jsonb DEFAULT '{}')
+RETURNS uuid LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
+BEGIN
+    RETURN jwt_auth._user_insert(username, jwt_auth._hash_import(password_hash), role, claims);
+END
+$$;
+CREATE OR REPLACE FUNCTION jwt_auth.user_set_password(username text, password text)
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
+DECLARE
+    target uuid := jwt_auth._user_lock(username);
+BEGIN
+    UPDATE jwt_auth.users u SET password_hash = jwt_auth._password_hash(password),
+                                updated_at = pg_catalog.now()
+     WHERE u.id OPERATOR(pg_catalog.=) target;
+END
+$$;
+CREATE OR REPLACE FUNCTION jwt_auth.user_set_disabled(username text, disabled boolean DEFAULT true)
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    target uuid := jwt_auth._user_lock(username);
+BEGIN
+    IF disabled IS NULL THEN
+        RAISE EXCEPTION 'disabled must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    -- disabling ends every session and token for good: enabling again does not revive them
+    IF disabled THEN
+        UPDATE jwt_auth.sessions s SET revoked_at = pg_catalog.now(), revoked_reason = 'disabled'
+         WHERE s.user_id OPERATOR(pg_catalog.=) target AND s.revoked_at IS NULL;
+    END IF;
+    UPDATE jwt_auth.users u
+       SET disabled = user_set_disabled.disabled, updated_at = pg_catalog.now(),
+           logout_before = CASE WHEN user_set_disabled.disabled THEN pg_catalog.now() ELSE u.logout_before END
+     WHERE u.id OPERATOR(pg_catalog.=) target;
+END
+$$;
+COMMENT ON FUNCTION jwt_auth.user_set_disabled(text, boolean) IS
+    'disable (or enable) a user: no login, no refresh; disabling revokes its sessions and tokens for good';
+
+CREATE OR REPLACE FUNCTION jwt_auth.key_import(key text, alg text, kid text DEFAULT NULL, status text DEFAULT 'standby')
+RETURNS text LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
+DECLARE
+    m record;
+BEGIN
+    m := jwt_auth._key_parse(alg, key);
+    RETURN jwt_auth._key_insert(kid, alg, status, m.private_key, m.public_jwk);
+END
+$$;
+CREATE OR REPLACE FUNCTION jwt_auth.key_import(key bytea, alg text, kid text DEFAULT NULL, status text DEFAULT 'standby')
+RETURNS text LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
+DECLARE
+    m record;
+BEGIN
+    m := jwt_auth._key_parse(alg, key);
+    RETURN jwt_auth._key_insert(kid, alg, status, m.private_key, m.public_jwk);
+END
+$$;
+CREATE OR REPLACE FUNCTION jwt_auth.key_import(key jsonb, alg text DEFAULT NULL, kid text DEFAULT NULL,
+                                    status text DEFAULT 'standby')
+RETURNS text LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
+DECLARE
+    m record;
+    a text := coalesce(alg, key OPERATOR(pg_catalog.->>) 'alg');
+BEGIN
+    IF key IS NOT NULL AND a IS NULL THEN
+        RAISE EXCEPTION 'algorithm must not be null' USING ERRCODE = 'null_value_not_allowed',
+            HINT = 'Pass alg, or import a JWK that names its alg.';
+    END IF;
+    m := jwt_auth._key_parse(a, key);
+    RETURN jwt_auth._key_insert(coalesce(kid, key OPERATOR(pg_catalog.->>) 'kid'),
+                                a, status, m.private_key, m.public_jwk);
+END
+$$;
+
+------------------------------------------------------------------------
+-- Login: collation, throttle, timing. Usernames are compared under the
+-- database's collation, never one the caller's argument brings; the
+-- throttle counts a login for the user found (as stored), and tells a
+-- user's username from one that names no user, whose counters give way
+-- to users' and never take theirs; a user whose hash is cheaper than the
+-- configured bcrypt fails a login with the configured bcrypt work too.
+------------------------------------------------------------------------
+
+CREATE FUNCTION jwt_auth._throttle_begin(username text, is_user boolean) RETURNS boolean
+AS 'MODULE_PATHNAME', 'jwt_auth_throttle_begin' LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION jwt_auth._throttle_begin(text, boolean) IS
+    'internal: count a login attempt for a username (is_user: a user''s) and the client address; false when either is locked, or a user''s username can get no counter';
+REVOKE ALL ON FUNCTION jwt_auth._throttle_begin(text, boolean) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION jwt_auth.auth_login(username text, password text) RETURNS jsonb
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
+DECLARE
+    s record := jwt_auth._settings();
+    u jwt_auth.users;
+    good boolean := false;
+    cost integer := 0;
+    fresh text;
+    session_id uuid;
+BEGIN
+    PERFORM jwt_auth._require_primary();
+    IF username IS NULL OR password IS NULL THEN
+        RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
+    END IF;
+    -- lower() and = under the database's collation, as the unique index and the
+    -- throttle: never under one the argument brings (a nondeterministic one would
+    -- find the user under another name than the one the throttle counts)
+    SELECT * INTO u FROM jwt_auth.users x
+     WHERE pg_catalog.lower(x.username) OPERATOR(pg_catalog.=)
+           pg_catalog.lower(auth_login.username COLLATE pg_catalog."default");
+    -- counted for the user as stored, however it was spelled, else for the name
+    -- given; over the throttle's limit: the same answer at once, without bcrypt work
+    IF NOT jwt_auth._throttle_begin(coalesce(u.username, auth_login.username), u.id IS NOT NULL) THEN
+        RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
+    END IF;
+    IF u.password_hash IS NOT NULL AND pg_catalog.octet_length(password) OPERATOR(pg_catalog.<=) 72 THEN
+        good := jwt_auth._crypt(password, u.password_hash) OPERATOR(pg_catalog.=)
+                u.password_hash COLLATE pg_catalog."C";
+        cost := CASE WHEN u.password_hash ~ '^\$2a\$[0-9]{2}\$'
+                     THEN pg_catalog.substr(u.password_hash, 5, 2)::integer ELSE 0 END;
+    END IF;
+    -- no such user, no usable hash, or one cheaper than the configured bcrypt
+    -- (md5-crypt, DES, a lower cost): the configured bcrypt work as well, so
+    -- that no failure answers sooner than another; after a good login it is
+    -- the user's new hash
+    IF cost OPERATOR(pg_catalog.<) s.bcrypt_cost THEN
+        fresh := jwt_auth._crypt(password, jwt_auth._gen_salt('bf', s.bcrypt_cost));
+    END IF;
+    IF NOT good OR u.disabled THEN
+        -- the attempt stays counted (in shared memory, which the error does not roll back)
+        RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
+    END IF;
+    PERFORM jwt_auth._throttle_succeeded(u.username);
+    IF fresh IS NOT NULL THEN
+        u.password_hash := fresh;
+    END IF;
+    UPDATE jwt_auth.users x SET last_login_at = pg_catalog.now(), password_hash = u.password_hash
+     WHERE x.id OPERATOR(pg_catalog.=) u.id;
+    INSERT INTO jwt_auth.sessions (user_id, expires_at)
+    VALUES (u.id, pg_catalog.now() OPERATOR(pg_catalog.+) s.session_max_lifetime)
+    RETURNING id INTO session_id;
+    RETURN jwt_auth._issue(u, session_id, NULL);
+END
+$$;
+DROP FUNCTION jwt_auth._throttle_begin(text);
+
+-- The user a username names, locked; error 42704 when there is none.
+CREATE OR REPLACE FUNCTION jwt_auth._user_lock(username text) RETURNS uuid
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    id uuid;
+BEGIN
+    PERFORM jwt_auth._require_primary();
+    SELECT u.id INTO id FROM jwt_auth.users u
+     WHERE pg_catalog.lower(u.username) OPERATOR(pg_catalog.=)
+           pg_catalog.lower(_user_lock.username COLLATE pg_catalog."default")   -- as the unique index
+       FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no user has this username' USING ERRCODE = 'undefined_object';
+    END IF;
+    RETURN id;
+END
+$$;

@@ -42,7 +42,6 @@ REGRESS_OPTS = --load-extension=pgcrypto --load-extension=$(EXTENSION)
 # than root: initdb refuses root).
 TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
-PROVE_FLAGS += -I test/perl
 
 $(EXTENSION)--$(EXTVERSION).sql: $(addprefix src/sql/,$(SQL_PARTS:=.sql))
 	cat $^ > $@
@@ -66,3 +65,6 @@ $(OBJS): $(wildcard src/core/*.h src/pg/*.h)
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# after PGXS, which sets PROVE_FLAGS: the Perl tests' shared helpers
+PROVE_FLAGS += -I test/perl

@@ -7,6 +7,18 @@
 --
 \set SHOW_CONTEXT never
 SET jwt_auth.bcrypt_cost = 4;
+-- how a statement ends: ok, or its SQLSTATE and detail
+CREATE FUNCTION pg_temp.sqlstate(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    d text;
+BEGIN
+    EXECUTE q;
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+    RETURN SQLSTATE || ': ' || d;
+END
+$$;
 CREATE ROLE regress_jwt_web NOLOGIN;
 CREATE ROLE regress_jwt_other NOLOGIN;
 CREATE ROLE regress_jwt_authenticator LOGIN NOINHERIT;
@@ -47,11 +59,12 @@ SELECT jwt_auth.authenticate('not.a.token');
 SELECT jwt_auth.authenticate(:'t' || 'x');
 RESET SESSION AUTHORIZATION;
 SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "x", "role": 7}'::jsonb));
--- a token without a role claim keeps the current role (or takes jwt_auth.default_role)
+-- a token without a role claim is refused (it would keep the connecting role)...
 BEGIN;
 SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "service"}'::jsonb)) AS claims;
-SELECT current_user;
 ROLLBACK;
+SELECT current_user;
+-- ... unless jwt_auth.default_role names one
 SET jwt_auth.default_role = 'regress_jwt_other';
 BEGIN;
 SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "service"}'::jsonb)) AS claims;
@@ -60,6 +73,24 @@ ROLLBACK;
 RESET jwt_auth.default_role;
 -- the role claim must name a role that exists
 SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "x", "role": "regress_no_such_role"}'::jsonb));
+-- and never a superuser, nor a role with BYPASSRLS, CREATEROLE or REPLICATION, even for a
+-- session user that may become it (here a superuser)
+CREATE ROLE regress_jwt_bypass NOLOGIN BYPASSRLS;
+CREATE ROLE regress_jwt_creator NOLOGIN CREATEROLE;
+CREATE ROLE regress_jwt_replicator NOLOGIN REPLICATION;
+SELECT r AS role, pg_temp.sqlstate(format('SELECT jwt_auth.authenticate(%L)',
+           jwt_auth.jwt_sign(jsonb_build_object('sub', 'x', 'role', r)))) AS refused
+  FROM unnest(ARRAY[current_user::text, 'regress_jwt_bypass', 'regress_jwt_creator',
+                    'regress_jwt_replicator']) r;
+SELECT current_user = session_user AS no_role_change;
+SET jwt_auth.default_role = 'regress_jwt_bypass';
+SELECT pg_temp.sqlstate($$SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "x"}'::jsonb))$$)
+       AS privileged_default_role_refused;
+RESET jwt_auth.default_role;
+-- nor can a user be given one
+SELECT jwt_auth.user_create('mallory', 'mallory password', r) FROM unnest(ARRAY['regress_jwt_bypass']) r;
+SELECT jwt_auth.user_create('mallory', 'mallory password', current_user::text);
+DROP ROLE regress_jwt_bypass, regress_jwt_creator, regress_jwt_replicator;
 -- a token with the stored key's kid but signed with another key
 SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "x"}'::jsonb, repeat('k', 32), 'HS256', '{"kid": "context-key"}'));
 
@@ -69,15 +100,18 @@ SELECT jwt_auth.authenticate(jwt_auth.auth_login('web', 'web password')->>'acces
 ROLLBACK;
 
 -- savepoints: a rolled-back savepoint forgets what was authenticated in it
+SELECT jwt_auth.jwt_sign('{"sub": "outer", "role": "regress_jwt_web"}'::jsonb) AS t_outer,
+       jwt_auth.jwt_sign('{"sub": "inner", "role": "regress_jwt_web"}'::jsonb) AS t_inner,
+       jwt_auth.jwt_sign('{"sub": "kept", "role": "regress_jwt_web"}'::jsonb) AS t_kept \gset
 BEGIN;
-SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "outer"}'::jsonb))->>'sub' AS sub;
+SELECT jwt_auth.authenticate(:'t_outer')->>'sub' AS sub;
 SAVEPOINT s;
-SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "inner"}'::jsonb))->>'sub' AS sub;
+SELECT jwt_auth.authenticate(:'t_inner')->>'sub' AS sub;
 SELECT jwt_auth.claim('sub');
 ROLLBACK TO SAVEPOINT s;
 SELECT jwt_auth.claim('sub');
 SAVEPOINT s2;
-SELECT jwt_auth.authenticate(jwt_auth.jwt_sign('{"sub": "kept"}'::jsonb))->>'sub' AS sub;
+SELECT jwt_auth.authenticate(:'t_kept')->>'sub' AS sub;
 RELEASE SAVEPOINT s2;
 SELECT jwt_auth.claim('sub');
 COMMIT;
@@ -103,9 +137,30 @@ SELECT jwt_auth.pre_request();
 BEGIN;
 SELECT set_config('request.jwt.claims', jwt_auth.jwt_verify(:'t')::text, true) IS NOT NULL AS set;
 SELECT jwt_auth.pre_request();
--- logout without a token acts on the request's session
+-- logout without a token never acts on request.jwt.claims, which any session can set
+SELECT jwt_auth.auth_logout();
+ROLLBACK;
+-- PostgREST passes the token in request.headers: pre_request() verifies it, makes its
+-- claims the request's, and logout acts on its session
+BEGIN;
+SELECT set_config('request.jwt.claims', '{"sub": "forged", "role": "anon"}', true) IS NOT NULL AS set,
+       set_config('request.headers', jsonb_build_object('authorization', 'bearer  ' || :'t')::text, true)
+           IS NOT NULL AS set_headers;
+SELECT jwt_auth.pre_request();
+SELECT jwt_auth.claim('sub') = to_jsonb(:'uid'::text) AS verified_claims, current_user;
 SELECT jwt_auth.auth_logout();
 SELECT jwt_auth.pre_request();
+ROLLBACK;
+-- a Bearer token that does not verify is refused; a header that is not Bearer is no token
+BEGIN;
+SELECT set_config('request.headers', jsonb_build_object('authorization', 'Bearer ' || :'t' || 'x')::text, true)
+       IS NOT NULL AS set_headers;
+SELECT jwt_auth.pre_request();
+ROLLBACK;
+BEGIN;
+SELECT set_config('request.headers', '{"authorization": "Basic dXNlcjpwYXNz"}', true) IS NOT NULL AS set_headers;
+SELECT jwt_auth.pre_request();
+SELECT jwt_auth.claims() IS NULL AS no_claims;
 ROLLBACK;
 SELECT jwt_auth.auth_logout(NULL, 'global') FROM (SELECT jwt_auth.authenticate(:'t')) a;
 BEGIN;
@@ -133,7 +188,7 @@ EXCEPTION WHEN invalid_authorization_specification THEN
     RETURN why;
 END
 $$;
-SELECT jwt_auth.user_create('standing', 'standing password') AS sid_user \gset
+SELECT jwt_auth.user_create('standing', 'standing password', 'regress_jwt_web') AS sid_user \gset
 SELECT jwt_auth.jwt_verify(jwt_auth.auth_login('standing', 'standing password')->>'access_token') AS c \gset
 SELECT s.id AS sid FROM jwt_auth.sessions s JOIN jwt_auth.users u ON u.id = s.user_id
  WHERE u.username = 'standing' \gset
@@ -153,11 +208,12 @@ ROLLBACK;
 -- a global logout at 2030-01-01 00:00:00.5 UTC (epoch 1893456000.5) refuses
 -- tokens issued before second 1893456000; iat must be a number to count
 UPDATE jwt_auth.users SET logout_before = '2030-01-01 00:00:00.5+00' WHERE username = 'standing';
-SELECT i AS iat, pg_temp.standing(jsonb_build_object('sub', :'sid_user') || CASE WHEN i IS NULL THEN '{}' ELSE jsonb_build_object('iat', i) END)
+SELECT i AS iat, pg_temp.standing(jsonb_build_object('sub', :'sid_user', 'role', 'regress_jwt_web') || CASE WHEN i IS NULL THEN '{}' ELSE jsonb_build_object('iat', i) END)
   FROM (VALUES ('1893455999'::jsonb), ('1893455999.999999'), ('1893456000'), ('1893456000.0'),
                ('1893456001'), ('"1893456001"'), (NULL)) v(i);
-SELECT pg_temp.standing(jsonb_build_object('sub', 'service', 'iat', 0)) AS sub_not_a_uuid,
-       pg_temp.standing(jsonb_build_object('sub', gen_random_uuid(), 'iat', 0)) AS sub_of_no_user;
+SELECT pg_temp.standing(jsonb_build_object('sub', 'service', 'role', 'regress_jwt_web', 'iat', 0)) AS sub_not_a_uuid,
+       pg_temp.standing(jsonb_build_object('sub', gen_random_uuid(), 'role', 'regress_jwt_web', 'iat', 0)) AS sub_of_no_user,
+       pg_temp.standing(jsonb_build_object('sub', 'service', 'iat', 0)) AS no_role;
 
 -- claim(), uid() and role() give what claims() -> name, a uuid of a uuid-shaped
 -- sub and claims() ->> 'role' give, for claims of every shape

@@ -428,7 +428,7 @@ INSERT INTO hostile (label, expect, layer, token, audience) VALUES
 ('aud differs in case', 'audience does not match', 'claims', pg_temp.jwt(:'H', '{"exp":4102444800,"aud":"API"}'), 'api'),
 ('aud with a trailing space', 'audience does not match', 'claims', pg_temp.jwt(:'H', '{"exp":4102444800,"aud":"api "}'), 'api'),
 ('aud a prefix of the expected one', 'audience does not match', 'claims', pg_temp.jwt(:'H', '{"exp":4102444800,"aud":"ap"}'), 'api'),
-('aud missing, an audience expected', 'audience does not match', 'claims', pg_temp.jwt(:'H', :'P'), 'api'),
+('aud missing, an audience expected', 'no aud claim', 'claims', pg_temp.jwt(:'H', :'P'), 'api'),
 ('aud present, no audience expected', 'audience does not match', 'claims', pg_temp.jwt(:'H', '{"exp":4102444800,"aud":"api"}'), NULL),
 ('aud array present, no audience expected', 'audience does not match', 'claims', pg_temp.jwt(:'H', '{"exp":4102444800,"aud":["api"]}'), NULL);
 

@@ -59,8 +59,23 @@ FROM (VALUES ('HS256'), ('HS384'), ('HS512')) a(alg);
 -- a payload that is not an object is signed too, as pgjwt does
 SELECT jwt_auth.sign('[1,2]', 'secret') = pg_temp.ref_sign('[1,2]', 'secret') AS array_payload;
 -- algorithms other than HS256/384/512 are refused (pgjwt failed inside hmac)
+-- with pgjwt's own error, which pgcrypto's hmac() raised: the same SQLSTATE and text
+CREATE FUNCTION pg_temp.error_of(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE q;
+    RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE || ': ' || SQLERRM;
+END
+$$;
+SELECT pg_temp.error_of($$SELECT hmac('{}', 'secret', '')$$) AS pgjwt_error;
+SELECT a AS algorithm,
+       pg_temp.error_of(format('SELECT jwt_auth.sign(%L, %L, %L)', '{}', 'secret', a)) =
+       pg_temp.error_of($$SELECT hmac('{}', 'secret', '')$$) AS sign_raises_it,
+       pg_temp.error_of(format('SELECT * FROM jwt_auth.verify(jwt_auth.sign(%L, %L), %L, %L)', '{}', 'secret', 'secret', a)) =
+       pg_temp.error_of($$SELECT hmac('{}', 'secret', '')$$) AS verify_raises_it
+  FROM unnest(ARRAY['none', 'hs256', 'RS256', 'ES256', '']) a;
 SELECT jwt_auth.sign('{}', 'secret', 'none');
-SELECT jwt_auth.sign('{}', 'secret', 'hs256');
 -- public-key text is not a secret, here either
 SELECT jwt_auth.sign('{}', E'-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo\n-----END PUBLIC KEY-----\n');
 -- strict, as pgjwt's SQL function was in effect
@@ -139,6 +154,7 @@ ORDER BY name;
 SELECT * FROM jwt_auth.verify(jwt_auth.sign('{}', 'secret'), NULL);
 SELECT * FROM jwt_auth.verify(jwt_auth.sign('{}', 'secret'), 'secret', NULL);
 SELECT * FROM jwt_auth.verify(jwt_auth.sign('{}', 'secret'), 'secret', 'none');
+SELECT * FROM jwt_auth.verify(jwt_auth.sign('{}', 'secret'), 'secret', 'ES256');
 
 --
 -- url_encode and url_decode

@@ -7,8 +7,9 @@
 \set SHOW_CONTEXT never
 SET jwt_auth.bcrypt_cost = 4;
 SELECT jwt_auth.key_generate('HS256', 'sessions-key') AS kid;
-SELECT jwt_auth.user_create('walker', 'a long walk home') IS NOT NULL AS created;
-SELECT jwt_auth.user_create('runner', 'a short run home') IS NOT NULL AS created;
+CREATE ROLE regress_jwt_sessions NOLOGIN;
+SELECT jwt_auth.user_create('walker', 'a long walk home', 'regress_jwt_sessions') IS NOT NULL AS created;
+SELECT jwt_auth.user_create('runner', 'a short run home', 'regress_jwt_sessions') IS NOT NULL AS created;
 
 -- rotation: a new pair; the old token is marked used, the new one is its child
 SELECT jwt_auth.auth_login('walker', 'a long walk home') AS a \gset
@@ -20,10 +21,19 @@ SELECT :'b'::jsonb ? 'access_token' AND :'b'::jsonb ? 'refresh_token' AS new_pai
 SELECT count(*) AS tokens, count(used_at) AS used, count(parent_id) AS children
   FROM jwt_auth.refresh_tokens;
 
--- a used token within refresh_reuse_interval: a fresh pair (another child)
-SELECT jwt_auth.auth_refresh(:'a'::jsonb->>'refresh_token') ? 'access_token' AS within_interval;
+-- a used token within refresh_reuse_interval: a fresh access token and the same child
+-- refresh token, again and again: never a second chain
+SELECT jwt_auth.auth_refresh(:'a'::jsonb->>'refresh_token') AS a2 \gset
+SELECT jwt_auth.auth_refresh(:'a'::jsonb->>'refresh_token') AS a3 \gset
+SELECT :'a2'::jsonb ? 'access_token' AS within_interval,
+       :'a2'::jsonb->>'refresh_token' = :'b'::jsonb->>'refresh_token' AS same_child,
+       :'a3'::jsonb->>'refresh_token' = :'b'::jsonb->>'refresh_token' AS same_child_again,
+       :'a2'::jsonb->>'access_token' <> :'b'::jsonb->>'access_token' AS fresh_access_token;
 SELECT count(*) AS tokens, count(used_at) AS used, count(parent_id) AS children
   FROM jwt_auth.refresh_tokens;
+-- the child is not derivable without the session's key: another session's key gives another token
+SELECT (jwt_auth._refresh_token_child(:'a'::jsonb->>'refresh_token', jwt_auth._session_key())).token
+       <> :'b'::jsonb->>'refresh_token' AS keyed_by_the_session;
 
 -- after the interval: reuse detection revokes the session, and that outlives the error
 SET jwt_auth.refresh_reuse_interval = 0;
@@ -38,10 +48,17 @@ RESET jwt_auth.refresh_reuse_interval;
 -- what cannot refresh
 SELECT jwt_auth.auth_refresh('not a refresh token');
 SELECT jwt_auth.auth_refresh(NULL);
-SELECT jwt_auth.auth_login('runner', 'a short run home') AS r \gset
-SELECT jwt_auth.user_set_disabled('runner');
+-- disabling ends the user's sessions for good: enabling again revives neither token
+SELECT jwt_auth.auth_login('walker', 'a long walk home') AS r \gset
+SELECT jwt_auth.user_set_disabled('walker');
 SELECT jwt_auth.auth_refresh(:'r'::jsonb->>'refresh_token');
-SELECT jwt_auth.user_set_disabled('runner', false);
+SELECT jwt_auth.authenticate(:'r'::jsonb->>'access_token');
+SELECT jwt_auth.user_set_disabled('walker', false);
+SELECT jwt_auth.auth_refresh(:'r'::jsonb->>'refresh_token');
+SELECT jwt_auth.authenticate(:'r'::jsonb->>'access_token');
+SELECT s.revoked_reason FROM jwt_auth.sessions s
+ WHERE s.id::text = (jwt_auth.jwt_decode(:'r'::jsonb->>'access_token')).payload->>'sid';
+SELECT jwt_auth.auth_login('runner', 'a short run home') AS r \gset
 UPDATE jwt_auth.refresh_tokens SET expires_at = now() - interval '1 second'
  WHERE token_hash = sha256(convert_to(:'r'::jsonb->>'refresh_token', 'UTF8'));
 SELECT jwt_auth.auth_refresh(:'r'::jsonb->>'refresh_token');
@@ -78,7 +95,8 @@ SELECT jwt_auth.auth_logout();
 -- global: every session, and every access token issued before it, even
 -- one signed by hand without a session
 SELECT jwt_auth.auth_login('runner', 'a short run home') AS s4 \gset
-SELECT jwt_auth.jwt_sign(jsonb_build_object('sub', id, 'iat', floor(extract(epoch FROM now())) - 10))
+SELECT jwt_auth.jwt_sign(jsonb_build_object('sub', id, 'role', 'regress_jwt_sessions',
+                                           'iat', floor(extract(epoch FROM now())) - 10))
   AS handmade FROM jwt_auth.users WHERE username = 'runner' \gset
 BEGIN;
 SELECT jwt_auth.authenticate(:'handmade') ? 'sub' AS handmade_accepted;
@@ -108,3 +126,4 @@ SELECT jwt_auth.purge_expired() AS purged_again;
 
 TRUNCATE jwt_auth.users CASCADE;
 TRUNCATE jwt_auth.keys;
+DROP ROLE regress_jwt_sessions;

@@ -97,7 +97,7 @@ check_audience(const json_doc *doc, uint32_t v, const jwt_claim_rules *rules, co
 
 	*claim = "aud";
 	if (v == 0)
-		return rules->audience ? JWT_TOKEN_AUDIENCE : JWT_OK;
+		return rules->audience ? JWT_TOKEN_AUDIENCE_MISSING : JWT_OK;
 	if (doc->toks[v].type == JSON_STRING)
 		match = rules->audience &&
 			json_string_eq(doc, v, rules->audience, rules->audience_len);

@@ -32,6 +32,7 @@ typedef enum jwt_status
 	JWT_TOKEN_NOT_YET_VALID,
 	JWT_TOKEN_ISSUED_IN_FUTURE,
 	JWT_TOKEN_AUDIENCE,
+	JWT_TOKEN_AUDIENCE_MISSING,
 	JWT_TOKEN_ISSUER,
 	JWT_TOKEN_KID_UNKNOWN,
 	JWT_TOKEN_KID_MISSING,
@@ -39,6 +40,18 @@ typedef enum jwt_status
 	JWT_TOKEN_KEY_INACTIVE,
 	JWT_TOKEN_KEY_UNSUITABLE,
 	JWT_TOKEN_KID_TYPE,
+	/* ... and a verified token that no longer stands, or that may not act (the glue's checks) */
+	JWT_TOKEN_ROLE_TYPE,
+	JWT_TOKEN_ROLE_MISSING,
+	JWT_TOKEN_ROLE_PRIVILEGED,
+	JWT_TOKEN_SID_INVALID,
+	JWT_TOKEN_SESSION_UNKNOWN,
+	JWT_TOKEN_SESSION_REVOKED,
+	JWT_TOKEN_SESSION_EXPIRED,
+	JWT_TOKEN_SESSION_MISMATCH,
+	JWT_TOKEN_USER_UNKNOWN,
+	JWT_TOKEN_USER_DISABLED,
+	JWT_TOKEN_LOGGED_OUT,
 
 	/* the caller's arguments are bad: SQLSTATE 22023 */
 	JWT_ALG_UNKNOWN,
@@ -58,6 +71,13 @@ typedef enum jwt_status
 	JWT_PAYLOAD_NOT_OBJECT,
 	JWT_HEADER_JSON,
 	JWT_HEADER_RESERVED,
+	JWT_LEEWAY_NEGATIVE,
+	JWT_DATA_BASE64,
+	JWT_PGJWT_ALG,
+	JWT_KEY_SET_SIGN,
+	JWT_KEY_SET_IMPORT,
+
+	/* the key store cannot serve: SQLSTATE 55000 */
 	JWT_NO_ACTIVE_KEY,
 
 	/* the machine failed */
@@ -68,7 +88,7 @@ typedef enum jwt_status
 } jwt_status;
 
 /* true for the codes that mean "this token is not acceptable" */
-#define JWT_STATUS_IS_TOKEN(s) ((s) >= JWT_TOKEN_NULL && (s) <= JWT_TOKEN_KID_TYPE)
+#define JWT_STATUS_IS_TOKEN(s) ((s) >= JWT_TOKEN_NULL && (s) <= JWT_TOKEN_LOGGED_OUT)
 
 /* a short reason in words, lower case, no period: safe to show a user */
 extern const char *jwt_status_detail(jwt_status status);

@@ -34,9 +34,7 @@ void
 jwt_auth_require_arg(FunctionCallInfo fcinfo, int argno, const char *name)
 {
 	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				errmsg("%s must not be null", name));
+		jwt_auth_raise_null(name);
 }
 
 jws_alg

@@ -2,12 +2,20 @@
  * context.c — the current request's claims, and authenticate()
  *
  * authenticate(token) verifies a token with the stored keys, asks the
- * session tables whether it still stands (standing.c), switches to the token's role with SET LOCAL ROLE
- * semantics and keeps the verified claims in this backend's memory for
- * the rest of the transaction. claims() answers from there first, so no
- * set_config() can forge what authenticate() verified; when nothing was
- * authenticated in this transaction it reads PostgREST's
+ * session tables whether it still stands (standing.c), switches to the
+ * token's role with SET LOCAL ROLE semantics and keeps the verified claims
+ * in this backend's memory for the rest of the transaction. pre_request()
+ * does the same for PostgREST with the Bearer token of request.headers,
+ * less the role switch (PostgREST has made it). claims() answers from
+ * there first, so no set_config() can forge what was verified; when
+ * nothing was verified in this transaction it reads PostgREST's
  * request.jwt.claims setting, unless jwt_auth.trust_request_claims is off.
+ * _verified_claims() never reads that setting: auth_logout() acts on it.
+ *
+ * A token acts as its role claim, else jwt_auth.default_role; a token
+ * that names neither is refused (it would otherwise keep the connecting
+ * role), and so is a role that is a superuser or has BYPASSRLS,
+ * CREATEROLE or REPLICATION, whatever the connecting role may become.
  *
  * Nothing outlives the transaction: the claims live in the transaction's
  * memory and transaction callbacks forget them at commit, abort and
@@ -16,13 +24,16 @@
  */
 #include "jwt_auth.h"
 
+#include "access/htup_details.h"
 #include "access/xact.h"
+#include "catalog/pg_authid.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
+#include "utils/syscache.h"
 
 /* one authenticate() of this transaction, and the one before it */
 typedef struct auth_frame
@@ -89,35 +100,69 @@ current_claims(void)
 	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(setting)));
 }
 
-/* a string member of a jsonb object, or NULL when absent or not a string */
-static char *
-claim_text(Jsonb *claims, const char *name, bool *present)
+/* a superuser, or a role with BYPASSRLS, CREATEROLE or REPLICATION? */
+static bool
+role_is_privileged(Oid roleid)
 {
-	JsonbValue *v = jwt_auth_jsonb_member(claims, name);
+	HeapTuple	tuple = SearchSysCache1(AUTHOID, ObjectIdGetDatum(roleid));
+	Form_pg_authid role;
+	bool		privileged;
 
-	*present = v != NULL;
-	if (v == NULL || v->type != jbvString)
-		return NULL;
-	return pnstrdup(v->val.string.val, v->val.string.len);
+	if (!HeapTupleIsValid(tuple))
+		return false;			/* dropped meanwhile: become() refuses it */
+	role = (Form_pg_authid) GETSTRUCT(tuple);
+	privileged = role->rolsuper || role->rolbypassrls || role->rolcreaterole || role->rolreplication;
+	ReleaseSysCache(tuple);
+	return privileged;
+}
+
+/*
+ * The role verified claims act as (the role claim, else the default role),
+ * and its OID (invalid when no role has that name); raises when there is
+ * none, or it is not a string, or it is privileged.
+ */
+static const char *
+token_role(Jsonb *claims, Oid *roleid)
+{
+	JsonbValue *v = jwt_auth_jsonb_member(claims, "role");
+	const char *role;
+
+	if (v != NULL && v->type != jbvString)
+		jwt_auth_raise(JWT_TOKEN_ROLE_TYPE, JWS_ALG_INVALID, "role");
+	if (v != NULL)
+		role = pnstrdup(v->val.string.val, v->val.string.len);
+	else if (jwt_auth_default_role[0] != '\0')
+		role = jwt_auth_default_role;
+	else
+		jwt_auth_raise(JWT_TOKEN_ROLE_MISSING, JWS_ALG_INVALID, "role");
+	*roleid = get_role_oid(role, true);
+	if (OidIsValid(*roleid) && role_is_privileged(*roleid))
+		jwt_auth_raise(JWT_TOKEN_ROLE_PRIVILEGED, JWS_ALG_INVALID, "role");
+	return role;
 }
 
 /* SET LOCAL ROLE to role, if the session user may become it */
 static void
-become(const char *role)
+become(const char *role, Oid roleid)
 {
-	Oid			roleid = get_role_oid(role, true);
-
 	if (!OidIsValid(roleid) || !is_member_of_role(GetSessionUserId(), roleid))
-		ereport(ERROR,
-				errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				errmsg("permission denied to become role \"%s\"", role),
-				OidIsValid(roleid) ?
-				errhint("GRANT %s TO %s, the role that calls authenticate().",
-						quote_identifier(role),
-						quote_identifier(GetUserNameFromId(GetSessionUserId(), false))) :
-				errdetail("The token's role does not exist."));
+		jwt_auth_raise_role_denied(role, roleid);
 	(void) set_config_option("role", role, superuser() ? PGC_SUSET : PGC_USERSET,
 							 PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
+}
+
+/* make verified claims the request's until the transaction (or savepoint) ends */
+static void
+remember(Jsonb *claims)
+{
+	MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+	auth_frame *frame = palloc(sizeof(auth_frame));
+
+	frame->subid = GetCurrentSubTransactionId();
+	frame->claims = DatumGetJsonbPCopy(JsonbPGetDatum(claims));
+	frame->prev = current;
+	current = frame;
+	MemoryContextSwitchTo(old);
 }
 
 /* authenticate(token text) returns jsonb */
@@ -126,36 +171,16 @@ Datum
 jwt_auth_authenticate(PG_FUNCTION_ARGS)
 {
 	Jsonb	   *claims;
-	char	   *role;
-	bool		has_role;
-	auth_frame *frame;
-	MemoryContext old;
+	const char *role;
+	Oid			roleid;
 
 	if (PG_ARGISNULL(0))
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
-				errmsg("invalid token"),
-				errdetail("%s", jwt_status_detail(JWT_TOKEN_NULL)));
-	claims = DatumGetJsonbP(DirectFunctionCall1(jwt_auth_jwt_verify, PG_GETARG_DATUM(0)));
+		jwt_auth_raise(JWT_TOKEN_NULL, JWS_ALG_INVALID, NULL);
+	claims = jwt_auth_verify_stored(PG_GETARG_TEXT_PP(0));
 	jwt_auth_check_standing(claims);
-	role = claim_text(claims, "role", &has_role);
-	if (has_role && role == NULL)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
-				errmsg("invalid token"),
-				errdetail("The role claim is not a string."));
-	if (role == NULL && jwt_auth_default_role[0] != '\0')
-		role = jwt_auth_default_role;
-	if (role != NULL)
-		become(role);
-
-	old = MemoryContextSwitchTo(TopTransactionContext);
-	frame = palloc(sizeof(auth_frame));
-	frame->subid = GetCurrentSubTransactionId();
-	frame->claims = DatumGetJsonbPCopy(JsonbPGetDatum(claims));
-	frame->prev = current;
-	current = frame;
-	MemoryContextSwitchTo(old);
+	role = token_role(claims, &roleid);
+	become(role, roleid);
+	remember(claims);
 	PG_RETURN_JSONB_P(claims);
 }
 
@@ -218,14 +243,60 @@ jwt_auth_role(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(JsonbToCString(NULL, &value->root, VARSIZE(value))));
 }
 
-/* pre_request() for PostgREST's db-pre-request: refuses revoked sessions and logged-out tokens */
+/* the Bearer token of PostgREST's request.headers setting, or NULL */
+static text *
+bearer_token(void)
+{
+	const char *setting = GetConfigOption("request.headers", true, false);
+	JsonbValue *v;
+	const char *s;
+	int			len;
+
+	if (setting == NULL || setting[0] == '\0')
+		return NULL;
+	v = jwt_auth_jsonb_member(DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(setting))),
+							  "authorization");
+	if (v == NULL || v->type != jbvString)
+		return NULL;
+	s = v->val.string.val;
+	len = v->val.string.len;
+	/* RFC 6750: "Bearer" (any case), one or more spaces, the token */
+	if (len < 7 || pg_strncasecmp(s, "bearer ", 7) != 0)
+		return NULL;
+	for (s += 7, len -= 7; len > 0 && *s == ' '; s++, len--)
+		;
+	return len > 0 ? cstring_to_text_with_len(s, len) : NULL;
+}
+
+/*
+ * pre_request() for PostgREST's db-pre-request: verifies the request's
+ * Bearer token as authenticate() does (without the role switch, which
+ * PostgREST has made) and makes its claims the request's; without one,
+ * refuses request.jwt.claims whose session or user no longer stands.
+ */
 PG_FUNCTION_INFO_V1(jwt_auth_pre_request);
 Datum
 jwt_auth_pre_request(PG_FUNCTION_ARGS)
 {
-	Jsonb	   *claims = current_claims();
+	text	   *token = bearer_token();
+	Jsonb	   *claims = token ? jwt_auth_verify_stored(token) : current_claims();
+	Oid			roleid;
 
-	if (claims != NULL)
-		jwt_auth_check_standing(claims);
+	if (claims == NULL)
+		PG_RETURN_VOID();
+	jwt_auth_check_standing(claims);
+	(void) token_role(claims, &roleid);
+	if (token != NULL)
+		remember(claims);
 	PG_RETURN_VOID();
+}
+
+/* _verified_claims() returns jsonb: the claims verified in this transaction, or NULL */
+PG_FUNCTION_INFO_V1(jwt_auth_verified_claims);
+Datum
+jwt_auth_verified_claims(PG_FUNCTION_ARGS)
+{
+	if (current == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_JSONB_P(DatumGetJsonbPCopy(JsonbPGetDatum(current->claims)));
 }

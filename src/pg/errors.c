@@ -1,11 +1,22 @@
 /*
- * errors.c — core result codes to PostgreSQL errors, in one place
+ * errors.c — jwt_auth's errors, raised in one place
  *
  * A bad token is SQLSTATE 28000 with the reason in errdetail; a bad
- * argument (algorithm, key, payload, header) is 22023. No message ever
- * carries key material or token text: the core's details are fixed words.
+ * argument (algorithm, key, payload, header) is 22023; no active signing
+ * key is 55000. No message ever carries key material or token text: the
+ * core's details are fixed words.
+ *
+ * Nor does the server log: every error here is raised with errhidestmt,
+ * so that under PostgreSQL's default log_min_error_statement (error) the
+ * statement that failed, whose literals may hold a token, a secret or a
+ * password, is not written after the error. (The SQL functions that take
+ * a password or a token also run with log_min_error_statement = panic,
+ * for the errors PostgreSQL raises inside them.)
  */
 #include "jwt_auth.h"
+
+#include "miscadmin.h"
+#include "utils/builtins.h"
 
 void
 jwt_auth_raise(jwt_status status, jws_alg alg, const char *claim)
@@ -16,7 +27,8 @@ jwt_auth_raise(jwt_status status, jws_alg alg, const char *claim)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
 				errmsg("invalid token"),
-				claim ? errdetail("%s (claim \"%s\")", detail, claim) : errdetail("%s", detail));
+				claim ? errdetail("%s (claim \"%s\")", detail, claim) : errdetail("%s", detail),
+				errhidestmt(true));
 
 	switch (status)
 	{
@@ -26,7 +38,8 @@ jwt_auth_raise(jwt_status status, jws_alg alg, const char *claim)
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					errmsg("unsupported algorithm"),
 					errdetail("%s", detail),
-					errhint("Supported algorithms are HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512 and EdDSA."));
+					errhint("Supported algorithms are HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512 and EdDSA."),
+					errhidestmt(true));
 			break;
 		case JWT_KEY_SHORT:
 			ereport(ERROR,
@@ -34,7 +47,8 @@ jwt_auth_raise(jwt_status status, jws_alg alg, const char *claim)
 					errmsg("invalid key"),
 					errdetail("%s", detail),
 					errhint("%s needs a key of at least %zu bytes (RFC 7518 section 3.2).",
-							jws_alg_name(alg), jws_alg_hash_len(alg)));
+							jws_alg_name(alg), jws_alg_hash_len(alg)),
+					errhidestmt(true));
 			break;
 		case JWT_KEY_IS_PUBLIC:
 		case JWT_KEY_INVALID:
@@ -45,10 +59,13 @@ jwt_auth_raise(jwt_status status, jws_alg alg, const char *claim)
 		case JWT_KEY_WEAK:
 		case JWT_KEY_NOT_PRIVATE:
 		case JWT_KEY_USE:
+		case JWT_KEY_SET_SIGN:
+		case JWT_KEY_SET_IMPORT:
 			ereport(ERROR,
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					errmsg("invalid key"),
-					errdetail("%s", detail));
+					errdetail("%s", detail),
+					errhidestmt(true));
 			break;
 		case JWT_PAYLOAD_JSON:
 		case JWT_PAYLOAD_DUPLICATE_NAME:
@@ -56,33 +73,99 @@ jwt_auth_raise(jwt_status status, jws_alg alg, const char *claim)
 			ereport(ERROR,
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					errmsg("invalid payload"),
-					errdetail("%s", detail));
+					errdetail("%s", detail),
+					errhidestmt(true));
 			break;
 		case JWT_HEADER_JSON:
 			ereport(ERROR,
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					errmsg("invalid header"),
-					errdetail("%s", detail));
+					errdetail("%s", detail),
+					errhidestmt(true));
 			break;
 		case JWT_HEADER_RESERVED:
 			ereport(ERROR,
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					errmsg("invalid header"),
 					errdetail("%s", detail),
-					errhint("Pass the algorithm as the alg argument."));
+					errhint("Pass the algorithm as the alg argument."),
+					errhidestmt(true));
+			break;
+		case JWT_LEEWAY_NEGATIVE:
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("leeway must not be negative"),
+					errhidestmt(true));
+			break;
+		case JWT_DATA_BASE64:
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("invalid base64url data"),
+					errdetail("%s", detail),
+					errhidestmt(true));
+			break;
+		case JWT_PGJWT_ALG:
+			/* pgjwt's own error, which pgcrypto's hmac() raised for it: the same text */
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("Cannot use \"\": No such hash algorithm"),
+					errdetail("%s", detail),
+					errhidestmt(true));
 			break;
 		case JWT_NO_ACTIVE_KEY:
 			ereport(ERROR,
 					errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					errmsg("there is no active signing key"));
+					errmsg("there is no active signing key"),
+					errhint("Create one with jwt_auth.key_generate() or activate one with jwt_auth.key_set_status()."),
+					errhidestmt(true));
 			break;
 		case JWT_NOMEM:
 			ereport(ERROR,
 					errcode(ERRCODE_OUT_OF_MEMORY),
-					errmsg("out of memory"));
+					errmsg("out of memory"),
+					errhidestmt(true));
+			break;
+		case JWT_CRYPTO:
+			ereport(ERROR,
+					errcode(ERRCODE_INTERNAL_ERROR),
+					errmsg("cryptographic library failure"),
+					errhidestmt(true));
 			break;
 		default:
 			elog(ERROR, "jwt_auth: %s", detail);
 	}
 	pg_unreachable();
+}
+
+void
+jwt_auth_raise_null(const char *name)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+			errmsg("%s must not be null", name),
+			errhidestmt(true));
+}
+
+void
+jwt_auth_raise_role_denied(const char *role, Oid roleid)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			errmsg("permission denied to become role \"%s\"", role),
+			OidIsValid(roleid) ?
+			errhint("GRANT %s TO %s, the role that calls authenticate().",
+					quote_identifier(role),
+					quote_identifier(GetUserNameFromId(GetSessionUserId(), false))) :
+			errdetail("The token's role does not exist."),
+			errhidestmt(true));
+}
+
+void
+jwt_auth_raise_stored_key(const char *kid, jwt_status status)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_DATA_CORRUPTED),
+			errmsg("stored key \"%s\" cannot be loaded", kid),
+			errdetail("%s", jwt_status_detail(status)),
+			errhidestmt(true));
 }

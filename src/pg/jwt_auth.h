@@ -31,8 +31,14 @@ extern int	jwt_auth_max_failed_logins;
 extern int	jwt_auth_max_failed_logins_per_address;
 extern int	jwt_auth_lockout_time;
 
-/* errors.c: raise the error for a core result code */
+/* errors.c: every error jwt_auth raises, none with the statement in the log */
 extern void jwt_auth_raise(jwt_status status, jws_alg alg, const char *claim) pg_attribute_noreturn();
+/* an argument that must not be null */
+extern void jwt_auth_raise_null(const char *name) pg_attribute_noreturn();
+/* the session user may not become a token's role (roleid invalid: no such role) */
+extern void jwt_auth_raise_role_denied(const char *role, Oid roleid) pg_attribute_noreturn();
+/* a row of jwt_auth.keys that does not parse */
+extern void jwt_auth_raise_stored_key(const char *kid, jwt_status status) pg_attribute_noreturn();
 
 static inline void
 jwt_auth_check(jwt_status status, jws_alg alg)
@@ -78,8 +84,8 @@ extern Oid	jwt_auth_table_relid(const char *table);
 /* the owner of table jwt_auth.<table>, and its OID when relid is not NULL */
 extern Oid	jwt_auth_table_owner(const char *table, Oid *relid);
 
-/* tokens.c: jwt_verify; with one argument, against the stored keys */
-extern Datum jwt_auth_jwt_verify(PG_FUNCTION_ARGS);
+/* tokens.c: the claims of a token verified with the stored keys and the settings; raises */
+extern Jsonb *jwt_auth_verify_stored(text *token);
 
 /* standing.c: raise 28000 unless the claims' session, user and iat still stand */
 extern void jwt_auth_check_standing(Jsonb *claims);

@@ -130,10 +130,7 @@ load_row(HeapTuple row, TupleDesc desc, stored_key *out)
 	}
 	MemoryContextSwitchTo(old);
 	if (st != JWT_OK)
-		ereport(ERROR,
-				errcode(ERRCODE_DATA_CORRUPTED),
-				errmsg("stored key \"%s\" cannot be loaded", out->kid),
-				errdetail("%s", jwt_status_detail(st)));
+		jwt_auth_raise_stored_key(out->kid, st);
 }
 
 Oid
@@ -275,10 +272,7 @@ jwt_auth_signing_key(jws_alg *alg, const char **jwt_header, size_t *jwt_header_l
 			*jwt_header_len = cache[i].jwt_header_len;
 			return cache[i].key;
 		}
-	ereport(ERROR,
-			errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-			errmsg("there is no active signing key"),
-			errhint("Create one with jwt_auth.key_generate() or activate one with jwt_auth.key_set_status()."));
+	jwt_auth_raise(JWT_NO_ACTIVE_KEY, JWS_ALG_INVALID, NULL);
 }
 
 /* keys_changed() returns trigger: tell every backend its key cache is stale */
@@ -370,9 +364,6 @@ jwt_auth_key_parse(PG_FUNCTION_ARGS)
 	jwt_key    *key = jwt_auth_key_arg(fcinfo, 1);
 
 	if (key == NULL)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("invalid key"),
-				errdetail("A JWK set holds several keys; import them one at a time."));
+		jwt_auth_raise(JWT_KEY_SET_IMPORT, alg, NULL);
 	PG_RETURN_DATUM(key_row(fcinfo, key, alg, false));
 }

@@ -7,7 +7,9 @@
  * or bad base64 makes a token invalid rather than raising, the header's alg
  * must be the one asked for, exp/nbf must be numbers, and the signature is
  * compared in constant time. url_encode is base64url_encode itself (the
- * install script points it there).
+ * install script points it there). Where pgjwt raised, these raise the
+ * same: an algorithm other than HS256, HS384 or HS512 (null too) is
+ * pgcrypto's hmac() error, 22023 `Cannot use "": No such hash algorithm`.
  */
 #include "jwt_auth.h"
 
@@ -19,13 +21,29 @@
 #include "claims.h"
 #include "jws.h"
 
+/* the algorithm argument as pgjwt takes it: HS256, HS384 or HS512, else pgjwt's error */
+static jws_alg
+pgjwt_alg_arg(FunctionCallInfo fcinfo, int argno)
+{
+	text	   *name;
+	jws_alg		alg;
+
+	if (PG_ARGISNULL(argno))
+		jwt_auth_raise(JWT_PGJWT_ALG, JWS_ALG_INVALID, NULL);
+	name = PG_GETARG_TEXT_PP(argno);
+	if (jws_alg_parse(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name), &alg) != JWT_OK ||
+		jws_alg_family(alg) != JWS_FAMILY_HMAC)
+		jwt_auth_raise(JWT_PGJWT_ALG, JWS_ALG_INVALID, NULL);
+	return alg;
+}
+
 /* sign(payload json, secret text, algorithm text) returns text */
 PG_FUNCTION_INFO_V1(jwt_auth_pgjwt_sign);
 Datum
 jwt_auth_pgjwt_sign(PG_FUNCTION_ARGS)
 {
 	text	   *payload = PG_GETARG_TEXT_PP(0);
-	jws_alg		alg = jwt_auth_alg_arg(fcinfo, 2);
+	jws_alg		alg = pgjwt_alg_arg(fcinfo, 2);
 	jwt_key    *key = jwt_auth_key_arg(fcinfo, 1);
 	char	   *token;
 	size_t		len;
@@ -58,7 +76,7 @@ Datum
 jwt_auth_pgjwt_verify(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	jws_alg		alg = jwt_auth_alg_arg(fcinfo, 2);
+	jws_alg		alg = pgjwt_alg_arg(fcinfo, 2);
 	jwt_key    *key = jwt_auth_key_arg(fcinfo, 1);
 	Datum		values[3] = {0};
 	bool		nulls[3] = {true, true, false};

@@ -9,9 +9,12 @@
  * query to plan or execute, no role to switch (the tables are read as the
  * extension reads its own keys, whatever the caller may read).
  *
- * The rows are read as a statement of their own would read them (after a
- * command counter increment, with the transaction snapshot), so a session
- * that an earlier part of the same statement opened is seen.
+ * The rows are read as they stand now: after a command counter increment
+ * (so a session that an earlier part of the same statement opened is
+ * seen), with the latest snapshot, not the transaction's. A REPEATABLE
+ * READ transaction begun before a logout or a user's disabling must not
+ * keep authenticating that user's tokens: the key cache, too, reads the
+ * latest state.
  */
 #include "jwt_auth.h"
 
@@ -91,8 +94,8 @@ issued_before(JsonbValue *iat, TimestampTz logout_before)
 											NumericGetDatum(int64_to_numeric(seconds))));
 }
 
-/* why the claims no longer stand, or NULL when they do */
-static const char *
+/* why the claims no longer stand, or JWT_OK when they do */
+static jwt_status
 refusal(Jsonb *claims, Snapshot snapshot)
 {
 	static const char *const session_columns[MAX_COLUMNS] = {"user_id", "revoked_at", "expires_at"};
@@ -107,45 +110,45 @@ refusal(Jsonb *claims, Snapshot snapshot)
 	if (sid != NULL)
 	{
 		if (!jwt_auth_jsonb_uuid(sid, &id))
-			return "The sid claim is not a session id.";
+			return JWT_TOKEN_SID_INVALID;
 		if (!fetch("sessions", &id, session_columns, 3, snapshot, values, nulls))
-			return "The session does not exist.";
+			return JWT_TOKEN_SESSION_UNKNOWN;
 		if (!nulls[1])
-			return "The session is revoked.";
+			return JWT_TOKEN_SESSION_REVOKED;
 		if (DatumGetTimestampTz(values[2]) <= GetCurrentTransactionStartTimestamp())
-			return "The session has expired.";
+			return JWT_TOKEN_SESSION_EXPIRED;
 		/* the sub claim must be the session's user id as uuid_out writes it */
 		user_id = DatumGetCString(DirectFunctionCall1(uuid_out, values[0]));
 		if (sub == NULL || sub->type != jbvString ||
 			strlen(user_id) != (size_t) sub->val.string.len ||
 			memcmp(user_id, sub->val.string.val, sub->val.string.len) != 0)
-			return "The token does not belong to its session.";
+			return JWT_TOKEN_SESSION_MISMATCH;
 	}
 	if (jwt_auth_jsonb_uuid(sub, &id))
 	{
 		if (fetch("users", &id, user_columns, 2, snapshot, values, nulls))
 		{
 			if (DatumGetBool(values[0]))
-				return "The user is disabled.";
+				return JWT_TOKEN_USER_DISABLED;
 			if (!nulls[1] &&
 				issued_before(jwt_auth_jsonb_member(claims, "iat"), DatumGetTimestampTz(values[1])))
-				return "The token was issued before the user logged out everywhere.";
+				return JWT_TOKEN_LOGGED_OUT;
 		}
 		else if (sid != NULL)
-			return "The user does not exist.";
+			return JWT_TOKEN_USER_UNKNOWN;
 	}
-	return NULL;
+	return JWT_OK;
 }
 
 void
 jwt_auth_check_standing(Jsonb *claims)
 {
-	const char *why;
+	jwt_status	why;
 	Snapshot	snapshot;
 
-	/* as a statement of its own would: see what earlier commands wrote */
+	/* see what earlier commands wrote, and what other transactions have committed */
 	CommandCounterIncrement();
-	snapshot = RegisterSnapshot(GetTransactionSnapshot());
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
 	PG_TRY();
 	{
 		why = refusal(claims, snapshot);
@@ -157,9 +160,6 @@ jwt_auth_check_standing(Jsonb *claims)
 	}
 	PG_END_TRY();
 	UnregisterSnapshot(snapshot);
-	if (why != NULL)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
-				errmsg("invalid token"),
-				errdetail("%s", why));
+	if (why != JWT_OK)
+		jwt_auth_raise(why, JWS_ALG_INVALID, NULL);
 }

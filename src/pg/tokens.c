@@ -55,10 +55,7 @@ sign(FunctionCallInfo fcinfo, const char *typ, const uint8 *payload, size_t payl
 	size_t		len;
 
 	if (key == NULL)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("invalid key"),
-				errdetail("A JWK set cannot sign: pass the one JWK to sign with."));
+		jwt_auth_raise(JWT_KEY_SET_SIGN, alg, NULL);
 	header = header_arg(fcinfo, 3, &header_len);
 	jwt_auth_check(jws_sign(key, alg, typ, header, header_len, payload, payload_len,
 							false, &token, &len), alg);
@@ -112,19 +109,19 @@ jwt_auth_jws_sign(PG_FUNCTION_ARGS)
 }
 
 /*
- * Verify a token and return its payload bytes (palloc'd). Argument errors
- * raise; a bad token returns its status so jwt_valid can answer false.
- * With one argument, the key comes from the store: the token's kid names
- * it (the active key when there is no kid) and fixes the algorithm.
+ * Verify a token (NULL: an SQL null) and return its payload bytes
+ * (palloc'd). Argument errors raise; a bad token returns its status so
+ * jwt_valid can answer false. Without fcinfo, or with one argument, the
+ * key comes from the store: the token's kid names it (the active key when
+ * there is no kid) and fixes the algorithm.
  */
 static jwt_status
-verify(FunctionCallInfo fcinfo, char **payload, size_t *payload_len)
+verify(FunctionCallInfo fcinfo, text *token, char **payload, size_t *payload_len)
 {
-	bool		stored = PG_NARGS() == 1;
+	bool		stored = fcinfo == NULL || PG_NARGS() == 1;
 	bool		picked = stored;	/* the token chooses its key */
 	jws_alg		alg = JWS_ALG_INVALID;
 	jwt_key    *key = NULL;
-	text	   *token;
 	const char *raw;
 	jws_token	tok;
 	jwt_status	st;
@@ -138,9 +135,8 @@ verify(FunctionCallInfo fcinfo, char **payload, size_t *payload_len)
 		else
 			picked = true;		/* a JWK set: the token's kid picks the key */
 	}
-	if (PG_ARGISNULL(0))
+	if (token == NULL)
 		return JWT_TOKEN_NULL;
-	token = PG_GETARG_TEXT_PP(0);
 	raw = VARDATA_ANY(token);
 	st = jws_parse(raw, VARSIZE_ANY_EXHDR(token), &tok);
 	if (st == JWT_OK && stored)
@@ -177,11 +173,11 @@ verify(FunctionCallInfo fcinfo, char **payload, size_t *payload_len)
 	return st;
 }
 
-/* an optional text argument, else the setting when it is not empty */
+/* an optional text argument (none without fcinfo), else the setting when it is not empty */
 static const char *
 text_or_setting(FunctionCallInfo fcinfo, int argno, const char *setting, size_t *len)
 {
-	if (PG_NARGS() > argno && !PG_ARGISNULL(argno))
+	if (fcinfo != NULL && PG_NARGS() > argno && !PG_ARGISNULL(argno))
 	{
 		text	   *t = PG_GETARG_TEXT_PP(argno);
 
@@ -202,39 +198,69 @@ leeway_arg(FunctionCallInfo fcinfo, int argno)
 	Interval   *span;
 	double		seconds;
 
-	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+	if (fcinfo == NULL || PG_NARGS() <= argno || PG_ARGISNULL(argno))
 		return jwt_auth_leeway;
 	span = PG_GETARG_INTERVAL_P(argno);
 	seconds = (double) span->time / USECS_PER_SEC +
 		((double) span->month * DAYS_PER_MONTH + span->day) * SECS_PER_DAY;
 	if (seconds < 0)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("leeway must not be negative"));
+		jwt_auth_raise(JWT_LEEWAY_NEGATIVE, JWS_ALG_INVALID, NULL);
 	return seconds;
 }
 
-/* verify the token and its claims; on JWT_OK doc holds them parsed (json_free it) */
-static jwt_status
-verify_claims(FunctionCallInfo fcinfo, json_doc *doc, const char **claim)
+/* the token argument, or NULL for an SQL null */
+static text *
+token_arg(FunctionCallInfo fcinfo)
 {
-	jwt_claim_rules rules = {0};
+	return PG_ARGISNULL(0) ? NULL : PG_GETARG_TEXT_PP(0);
+}
+
+/*
+ * Verify the token and its claims against the rules (fcinfo NULL: with the
+ * stored keys); on JWT_OK doc holds them parsed (json_free it)
+ */
+static jwt_status
+verify_claims(FunctionCallInfo fcinfo, text *token, const jwt_claim_rules *rules,
+			  json_doc *doc, const char **claim)
+{
 	char	   *claims;
 	size_t		len;
 	jwt_status	st;
 
 	*claim = NULL;
+	if ((st = verify(fcinfo, token, &claims, &len)) != JWT_OK)
+		return st;
+	if ((st = jwt_claims_parse(claims, len, doc)) != JWT_OK)
+		return st;
+	if ((st = jwt_claims_check_doc(doc, rules, claim)) != JWT_OK)
+		json_free(doc);
+	return st;
+}
+
+/* the claim rules of jwt_verify's arguments 3 to 5, each defaulting to its setting (all of them without fcinfo) */
+static jwt_claim_rules
+rules_arg(FunctionCallInfo fcinfo)
+{
+	jwt_claim_rules rules = {0};
+
 	rules.now = jwt_auth_now();
 	rules.leeway = leeway_arg(fcinfo, 5);
 	rules.audience = text_or_setting(fcinfo, 3, jwt_auth_audience, &rules.audience_len);
 	rules.issuer = text_or_setting(fcinfo, 4, jwt_auth_issuer, &rules.issuer_len);
-	if ((st = verify(fcinfo, &claims, &len)) != JWT_OK)
-		return st;
-	if ((st = jwt_claims_parse(claims, len, doc)) != JWT_OK)
-		return st;
-	if ((st = jwt_claims_check_doc(doc, &rules, claim)) != JWT_OK)
-		json_free(doc);
-	return st;
+	return rules;
+}
+
+Jsonb *
+jwt_auth_verify_stored(text *token)
+{
+	jwt_claim_rules rules = rules_arg(NULL);
+	json_doc	claims;
+	const char *claim;
+	jwt_status	st = verify_claims(NULL, token, &rules, &claims, &claim);
+
+	if (st != JWT_OK)
+		jwt_auth_raise(st, JWS_ALG_INVALID, claim);
+	return DatumGetJsonbP(jwt_auth_jsonb_take(&claims));
 }
 
 /*
@@ -245,9 +271,10 @@ PG_FUNCTION_INFO_V1(jwt_auth_jwt_verify);
 Datum
 jwt_auth_jwt_verify(PG_FUNCTION_ARGS)
 {
+	jwt_claim_rules rules = rules_arg(fcinfo);
 	json_doc	claims;
 	const char *claim;
-	jwt_status	st = verify_claims(fcinfo, &claims, &claim);
+	jwt_status	st = verify_claims(fcinfo, token_arg(fcinfo), &rules, &claims, &claim);
 
 	if (st != JWT_OK)
 		jwt_auth_raise(st, JWS_ALG_INVALID, claim);
@@ -259,10 +286,11 @@ PG_FUNCTION_INFO_V1(jwt_auth_jwt_valid);
 Datum
 jwt_auth_jwt_valid(PG_FUNCTION_ARGS)
 {
+	jwt_claim_rules rules = rules_arg(fcinfo);
 	json_doc	claims;
 	const char *claim;
 
-	if (verify_claims(fcinfo, &claims, &claim) != JWT_OK)
+	if (verify_claims(fcinfo, token_arg(fcinfo), &rules, &claims, &claim) != JWT_OK)
 		PG_RETURN_BOOL(false);
 	json_free(&claims);
 	PG_RETURN_BOOL(true);
@@ -275,7 +303,7 @@ jwt_auth_jws_verify(PG_FUNCTION_ARGS)
 {
 	char	   *payload;
 	size_t		len;
-	jwt_status	st = verify(fcinfo, &payload, &len);
+	jwt_status	st = verify(fcinfo, token_arg(fcinfo), &payload, &len);
 	bytea	   *result;
 
 	if (st != JWT_OK)
@@ -358,10 +386,7 @@ jwt_auth_base64url_decode(PG_FUNCTION_ARGS)
 	size_t		len;
 
 	if (!b64url_decode(VARDATA_ANY(data), n, (uint8 *) VARDATA(result), &len))
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("invalid base64url data"),
-				errdetail("Only the URL-safe alphabet without padding is accepted."));
+		jwt_auth_raise(JWT_DATA_BASE64, JWS_ALG_INVALID, NULL);
 	SET_VARSIZE(result, VARHDRSZ + len);
 	PG_RETURN_BYTEA_P(result);
 }

@@ -20,11 +20,16 @@ CREATE FUNCTION jwt_auth.uid() RETURNS uuid
 AS 'MODULE_PATHNAME', 'jwt_auth_uid' LANGUAGE C STABLE PARALLEL RESTRICTED;
 CREATE FUNCTION jwt_auth.role() RETURNS text
 AS 'MODULE_PATHNAME', 'jwt_auth_role' LANGUAGE C STABLE PARALLEL RESTRICTED;
+CREATE FUNCTION jwt_auth._verified_claims() RETURNS jsonb
+AS 'MODULE_PATHNAME', 'jwt_auth_verified_claims' LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION jwt_auth.authenticate(text) IS
     'verify a token with the stored keys and its session, SET LOCAL ROLE to its role, and make its claims the request''s';
 COMMENT ON FUNCTION jwt_auth.pre_request() IS
-    'for PostgREST''s db-pre-request: error 28000 when the request''s session is revoked or its user logged out everywhere';
+    'for PostgREST''s db-pre-request: verify the request''s Bearer token and make its claims the request''s; '
+    'error 28000 when its session is revoked, its user logged out everywhere, or it names no role';
 COMMENT ON FUNCTION jwt_auth.claims() IS 'the current request''s claims (authenticate() first, else request.jwt.claims), or NULL';
 COMMENT ON FUNCTION jwt_auth.claim(text) IS 'one claim of the current request, or NULL';
 COMMENT ON FUNCTION jwt_auth.uid() IS 'the current request''s sub as a uuid (a user id), or NULL';
 COMMENT ON FUNCTION jwt_auth.role() IS 'the current request''s role claim, or NULL';
+COMMENT ON FUNCTION jwt_auth._verified_claims() IS
+    'internal: the claims authenticate() or pre_request() verified in this transaction, or NULL (never request.jwt.claims)';

@@ -89,7 +89,8 @@ COMMENT ON FUNCTION jwt_auth.key_generate(text, text, text) IS
     'new random key (HS: hash-length secret; RS/PS: RSA 2048; ES: its curve; EdDSA: Ed25519); returns its kid';
 
 CREATE FUNCTION jwt_auth.key_import(key text, alg text, kid text DEFAULT NULL, status text DEFAULT 'standby')
-RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+RETURNS text LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
 DECLARE
     m record;
 BEGIN
@@ -98,7 +99,8 @@ BEGIN
 END
 $$;
 CREATE FUNCTION jwt_auth.key_import(key bytea, alg text, kid text DEFAULT NULL, status text DEFAULT 'standby')
-RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+RETURNS text LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
 DECLARE
     m record;
 BEGIN
@@ -109,7 +111,8 @@ $$;
 -- A JWK brings its own alg and kid unless the arguments say otherwise.
 CREATE FUNCTION jwt_auth.key_import(key jsonb, alg text DEFAULT NULL, kid text DEFAULT NULL,
                                     status text DEFAULT 'standby')
-RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+RETURNS text LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
 DECLARE
     m record;
     a text := coalesce(alg, key OPERATOR(pg_catalog.->>) 'alg');

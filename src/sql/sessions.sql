@@ -256,9 +256,10 @@ DECLARE
     uuid_re CONSTANT text := '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
     ses jwt_auth.sessions;
     c jsonb;
+    how text COLLATE "C" := scope;   -- exactly these words, whatever collation the argument brings
 BEGIN
     PERFORM jwt_auth._require_primary();
-    IF scope IS NULL OR scope NOT IN ('local', 'others', 'global') THEN
+    IF how IS NULL OR how NOT IN ('local', 'others', 'global') THEN
         RAISE EXCEPTION 'invalid logout scope' USING ERRCODE = 'invalid_parameter_value',
             HINT = 'The scope is local (this session), others (every other session of the user) or global (all of them).';
     END IF;
@@ -287,7 +288,7 @@ BEGIN
         END IF;
     END IF;
     IF ses.revoked_at IS NOT NULL THEN
-        IF scope OPERATOR(pg_catalog.=) 'local' THEN
+        IF how OPERATOR(pg_catalog.=) 'local' THEN
             RETURN;    -- logging out twice is no error
         END IF;
         RAISE EXCEPTION 'the session is revoked' USING ERRCODE = 'invalid_authorization_specification',
@@ -295,16 +296,16 @@ BEGIN
     END IF;
     UPDATE jwt_auth.sessions x
        SET revoked_at = pg_catalog.now(),
-           revoked_reason = CASE scope WHEN 'local' THEN 'logout' WHEN 'others' THEN 'logout_others'
+           revoked_reason = CASE how WHEN 'local' THEN 'logout' WHEN 'others' THEN 'logout_others'
                                        ELSE 'logout_global' END
      WHERE x.revoked_at IS NULL
-       AND CASE scope
+       AND CASE how
                WHEN 'local' THEN x.id OPERATOR(pg_catalog.=) ses.id
                WHEN 'others' THEN x.user_id OPERATOR(pg_catalog.=) ses.user_id
                                   AND x.id OPERATOR(pg_catalog.<>) ses.id
                ELSE x.user_id OPERATOR(pg_catalog.=) ses.user_id
            END;
-    IF scope OPERATOR(pg_catalog.=) 'global' THEN
+    IF how OPERATOR(pg_catalog.=) 'global' THEN
         UPDATE jwt_auth.users u SET logout_before = pg_catalog.now()
          WHERE u.id OPERATOR(pg_catalog.=) ses.user_id;
     END IF;

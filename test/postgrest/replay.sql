@@ -3,6 +3,7 @@
 --
 --   BEGIN; SET LOCAL ROLE <anon | the token's role>;
 --   SELECT set_config('request.jwt.claims', <claims>, true);   -- {"role":"anon"} without a token
+--   SELECT set_config('request.headers', <headers>, true);      -- with the Authorization header
 --   SELECT jwt_auth.pre_request();                              -- db-pre-request
 --   <the request's query>; COMMIT;
 --
@@ -69,6 +70,7 @@ SELECT pg_temp.tap(CASE WHEN EXISTS (SELECT FROM pg_roles WHERE rolname = :'role
 
 -- POST /todos as the user
 BEGIN; SET LOCAL ROLE :"role1"; SELECT set_config('request.jwt.claims', :'claims1', true);
+SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1')::text, true);
 SELECT jwt_auth.pre_request();
 INSERT INTO api.todos (task) VALUES ('water the plants') RETURNING owner::text AS owner1 \gset
 COMMIT;
@@ -96,18 +98,21 @@ COMMIT;
 \set claims2b `cat :'dir'/claims.json`
 SELECT :'claims2a'::jsonb ->> 'role' AS role2, :'claims2a'::jsonb ->> 'sub' AS sub2 \gset
 BEGIN; SET LOCAL ROLE :"role2"; SELECT set_config('request.jwt.claims', :'claims2a', true);
+SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access2a')::text, true);
 SELECT jwt_auth.pre_request();
 INSERT INTO api.todos (task) VALUES ('feed the cat');
 COMMIT;
 
 -- GET /todos, PATCH /todos?owner=eq.<theirs>, POST /todos {"owner": <theirs>} as the first user
 BEGIN; SET LOCAL ROLE :"role1"; SELECT set_config('request.jwt.claims', :'claims1', true);
+SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1')::text, true);
 SELECT jwt_auth.pre_request();
 SELECT count(*) AS seen, count(*) FILTER (WHERE owner::text = :'sub1') AS own FROM api.todos \gset
 COMMIT;
 SELECT pg_temp.tap(:seen = 1 AND :own = 1, 'row-level security shows the user their own todo and not another user''s') AS line \gset
 \echo :line
 BEGIN; SET LOCAL ROLE :"role1"; SELECT set_config('request.jwt.claims', :'claims1', true);
+SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1')::text, true);
 SELECT jwt_auth.pre_request();
 WITH changed AS (UPDATE api.todos SET task = 'changed' WHERE owner::text = :'sub2' RETURNING 1)
 SELECT count(*) AS changed FROM changed \gset
@@ -115,6 +120,7 @@ COMMIT;
 SELECT pg_temp.tap(:changed = 0, 'another user''s todo cannot be changed') AS line \gset
 \echo :line
 BEGIN; SET LOCAL ROLE :"role1"; SELECT set_config('request.jwt.claims', :'claims1', true);
+SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1')::text, true);
 SELECT jwt_auth.pre_request();
 SELECT pg_temp.sqlstate(format('INSERT INTO api.todos (owner, task) VALUES (%L, %L)', :'sub2', 'x')) AS state \gset
 COMMIT;
@@ -143,15 +149,18 @@ SELECT pg_temp.tap(:'claims1r'::jsonb -> 'sid' = :'claims1'::jsonb -> 'sid'
 
 -- POST /rpc/logout with the refreshed token; then both tokens of that session, and its refresh token
 BEGIN; SET LOCAL ROLE :"role1"; SELECT set_config('request.jwt.claims', :'claims1r', true);
+SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1r')::text, true);
 SELECT jwt_auth.pre_request();
 SELECT api.logout();
 COMMIT;
 BEGIN; SET LOCAL ROLE :"role1"; SELECT set_config('request.jwt.claims', :'claims1r', true);
+SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1r')::text, true);
 SELECT pg_temp.sqlstate('SELECT jwt_auth.pre_request()') AS state \gset
 COMMIT;
 SELECT pg_temp.tap(:'state' = '28000', 'after api.logout() the same claims fail pre_request (' || :'state' || ')') AS line \gset
 \echo :line
 BEGIN; SET LOCAL ROLE :"role1"; SELECT set_config('request.jwt.claims', :'claims1', true);
+SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1')::text, true);
 SELECT pg_temp.sqlstate('SELECT jwt_auth.pre_request()') AS state \gset
 COMMIT;
 SELECT pg_temp.tap(:'state' = '28000', 'the session''s earlier access token fails pre_request too (' || :'state' || ')') AS line \gset
@@ -165,15 +174,18 @@ SELECT pg_temp.tap(:'state' = '28000', 'the logged-out session''s refresh token 
 
 -- POST /rpc/logout {"scope": "global"} from the other user's first session
 BEGIN; SET LOCAL ROLE :"role2"; SELECT set_config('request.jwt.claims', :'claims2b', true);
+SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access2b')::text, true);
 SELECT pg_temp.sqlstate('SELECT jwt_auth.pre_request()') AS state \gset
 COMMIT;
 SELECT pg_temp.tap(:'state' = '00000', 'the other user''s second session passes pre_request before the global logout') AS line \gset
 \echo :line
 BEGIN; SET LOCAL ROLE :"role2"; SELECT set_config('request.jwt.claims', :'claims2a', true);
+SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access2a')::text, true);
 SELECT jwt_auth.pre_request();
 SELECT api.logout('global');
 COMMIT;
 BEGIN; SET LOCAL ROLE :"role2"; SELECT set_config('request.jwt.claims', :'claims2b', true);
+SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access2b')::text, true);
 SELECT pg_temp.sqlstate('SELECT jwt_auth.pre_request()') AS state \gset
 COMMIT;
 SELECT pg_temp.tap(:'state' = '28000', 'after a global logout the user''s other session fails pre_request (' || :'state' || ')') AS line \gset
@@ -190,6 +202,7 @@ COMMIT;
 \echo :out
 \set claims2c `cat :'dir'/claims.json`
 BEGIN; SET LOCAL ROLE :"role2"; SELECT set_config('request.jwt.claims', :'claims2c', true);
+SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access2c')::text, true);
 SELECT pg_temp.sqlstate('SELECT jwt_auth.pre_request()') AS state \gset
 SELECT count(*) AS seen FROM api.todos WHERE task = 'feed the cat' \gset
 COMMIT;

@@ -385,9 +385,9 @@ SELECT pg_temp.tap(NOT EXISTS (SELECT FROM evil.log),
 SELECT pg_temp.tap(NOT EXISTS (
     SELECT FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
      WHERE p.pronamespace = 'jwt_auth'::regnamespace AND l.lanname IN ('sql', 'plpgsql')
-       AND p.proconfig IS DISTINCT FROM ARRAY['search_path=pg_catalog, pg_temp']),
+       AND NOT coalesce(p.proconfig[1] = 'search_path=pg_catalog, pg_temp', false)),
     'every SQL and PL/pgSQL function of jwt_auth pins search_path = pg_catalog, pg_temp');
 SELECT pg_temp.tap(NOT EXISTS (
     SELECT FROM pg_proc p WHERE p.pronamespace = 'jwt_auth'::regnamespace AND p.prosecdef
-       AND p.proconfig IS DISTINCT FROM ARRAY['search_path=pg_catalog, pg_temp']),
+       AND NOT coalesce(p.proconfig[1] = 'search_path=pg_catalog, pg_temp', false)),
     'every SECURITY DEFINER function of jwt_auth pins its search_path');

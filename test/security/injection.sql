@@ -178,15 +178,18 @@ SELECT pg_temp.tap(:'c'::jsonb ->> 'sub' = :'claimy_id' AND NOT (:'c'::jsonb ? '
 SELECT pg_temp.tap(pg_temp.sqlstate($$SELECT jwt_auth.user_create('listy', 'a long password', NULL, '["not", "an object"]')$$) = '22023'
                    AND pg_temp.sqlstate($$SELECT jwt_auth.user_create('stringy', 'a long password', NULL, '"x''; DROP TABLE public.canary; --"')$$) = '22023',
                    'claims that are not a JSON object are refused with 22023');
+-- the user has no role: a token that names none acts as jwt_auth.default_role, if set
+SET jwt_auth.default_role = 'sec_client';
 SET ROLE sec_client;
 BEGIN;
 SELECT jwt_auth.authenticate(:'claimy_token') \g /dev/null
 SELECT pg_temp.tap(current_user = 'sec_client' AND jwt_auth.role() IS NULL
                    AND jwt_auth.claim('note') = :'claims'::jsonb -> 'note'
                    AND jwt_auth.uid()::text = :'claimy_id',
-                   'authenticate with that token stays the calling role: the forged role claim was never in it');
+                   'authenticate with that token acts as the default role: the forged role claim was never in it');
 COMMIT;
 RESET ROLE;
+RESET jwt_auth.default_role;
 
 ------------------------------------------------------------------------
 -- Settings with quotes: issuer, audience, default_role

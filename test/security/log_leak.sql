@@ -259,6 +259,7 @@ SELECT DISTINCT s FROM secrets WHERE s IS NOT NULL AND length(s) >= 12 AND s !~ 
 \set ON_ERROR_STOP 0
 SELECT jwt_auth.authenticate(:'stored_role');             -- may not become pg_read_server_files: 42501
 SELECT jwt_auth.authenticate(:'a2');
+-- refused by PostgreSQL before jwt_auth runs (no EXECUTE): these three statements are logged
 SELECT jwt_auth.jwt_sign(jsonb_build_object('note', :'tag'));
 SELECT jwt_auth.key_import(:'hmac', 'HS256', 'mine');
 SELECT jwt_auth.user_create('mine', :'pw_fake');

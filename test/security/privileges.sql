@@ -152,7 +152,7 @@ SELECT pg_temp.tap(array_agg(f ORDER BY f) = ARRAY[
 SELECT pg_temp.tap(pg_temp.sqlstate($$SELECT jwt_auth.jwt_sign('{"sub": "me"}'::jsonb)$$) = '42501'
                    AND pg_temp.sqlstate($$SELECT jwt_auth.key_generate('HS256')$$) = '42501'
                    AND pg_temp.sqlstate($$SELECT jwt_auth.user_create('me', 'a long password')$$) = '42501'
-                   AND pg_temp.sqlstate($$SELECT jwt_auth._session_revoke_committed(gen_random_uuid(), 'logout')$$) = '42501'
+                   AND pg_temp.sqlstate($$SELECT jwt_auth._session_revoke_detached(gen_random_uuid(), 'logout')$$) = '42501'
                    AND pg_temp.sqlstate($$SELECT jwt_auth._crypt('x', 'y')$$) = '42501'
                    AND pg_temp.sqlstate($$SELECT jwt_auth._throttle_reset('priv-user')$$) = '42501',
                    'minting with the stored key, managing keys or users and the internals are refused with 42501');

@@ -172,9 +172,10 @@ DECLARE
     uuid_re CONSTANT text := '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
     ses jwt_auth.sessions;
     c jsonb;
+    how text COLLATE "C" := scope;   -- exactly these words, whatever collation the argument brings
 BEGIN
     PERFORM jwt_auth._require_primary();
-    IF scope IS NULL OR scope NOT IN ('local', 'others', 'global') THEN
+    IF how IS NULL OR how NOT IN ('local', 'others', 'global') THEN
         RAISE EXCEPTION 'invalid logout scope' USING ERRCODE = 'invalid_parameter_value',
             HINT = 'The scope is local (this session), others (every other session of the user) or global (all of them).';
     END IF;
@@ -203,7 +204,7 @@ BEGIN
         END IF;
     END IF;
     IF ses.revoked_at IS NOT NULL THEN
-        IF scope OPERATOR(pg_catalog.=) 'local' THEN
+        IF how OPERATOR(pg_catalog.=) 'local' THEN
             RETURN;    -- logging out twice is no error
         END IF;
         RAISE EXCEPTION 'the session is revoked' USING ERRCODE = 'invalid_authorization_specification',
@@ -211,16 +212,16 @@ BEGIN
     END IF;
     UPDATE jwt_auth.sessions x
        SET revoked_at = pg_catalog.now(),
-           revoked_reason = CASE scope WHEN 'local' THEN 'logout' WHEN 'others' THEN 'logout_others'
+           revoked_reason = CASE how WHEN 'local' THEN 'logout' WHEN 'others' THEN 'logout_others'
                                        ELSE 'logout_global' END
      WHERE x.revoked_at IS NULL
-       AND CASE scope
+       AND CASE how
                WHEN 'local' THEN x.id OPERATOR(pg_catalog.=) ses.id
                WHEN 'others' THEN x.user_id OPERATOR(pg_catalog.=) ses.user_id
                                   AND x.id OPERATOR(pg_catalog.<>) ses.id
                ELSE x.user_id OPERATOR(pg_catalog.=) ses.user_id
            END;
-    IF scope OPERATOR(pg_catalog.=) 'global' THEN
+    IF how OPERATOR(pg_catalog.=) 'global' THEN
         UPDATE jwt_auth.users u SET logout_before = pg_catalog.now()
          WHERE u.id OPERATOR(pg_catalog.=) ses.user_id;
     END IF;
@@ -236,14 +237,9 @@ DECLARE
     r pg_catalog.pg_roles;
 BEGIN
     IF role IS NULL THEN
-        IF pg_catalog.current_setting('jwt_auth.default_role') OPERATOR(pg_catalog.=) '' THEN
-            RAISE WARNING 'the user has no role, and jwt_auth.default_role is not set'
-                USING DETAIL = 'authenticate() and pre_request() refuse a token that names no role.',
-                      HINT = 'Give the user a role, or set jwt_auth.default_role.';
-        END IF;
         RETURN;
     END IF;
-    SELECT * INTO r FROM pg_catalog.pg_roles x WHERE x.rolname OPERATOR(pg_catalog.=) role;
+    SELECT * INTO r FROM pg_catalog.pg_roles x WHERE x.rolname OPERATOR(pg_catalog.=) (role COLLATE "C");
     IF NOT FOUND THEN
         RAISE EXCEPTION 'role "%" does not exist', role USING ERRCODE = 'undefined_object';
     END IF;
@@ -255,7 +251,39 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION jwt_auth._role_check(text) IS
-    'internal: error 42704 for a role that does not exist, 42501 for a privileged one; a warning for none without a default role';
+    'internal: error 42704 for a role that does not exist, 42501 for a privileged one';
+CREATE OR REPLACE FUNCTION jwt_auth._user_insert(username text, password_hash text, role text, claims jsonb)
+RETURNS uuid LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    id uuid;
+BEGIN
+    PERFORM jwt_auth._require_primary();
+    IF username IS NULL OR claims IS NULL THEN
+        RAISE EXCEPTION 'username and claims must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF pg_catalog.jsonb_typeof(claims) OPERATOR(pg_catalog.<>) 'object' THEN
+        RAISE EXCEPTION 'claims must be a JSON object' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM jwt_auth._role_check(role);
+    INSERT INTO jwt_auth.users (username, password_hash, role, claims)
+    VALUES (username, password_hash, role, claims)
+    RETURNING users.id INTO id;
+    IF role IS NULL AND pg_catalog.current_setting('jwt_auth.default_role') OPERATOR(pg_catalog.=) '' THEN
+        RAISE WARNING 'the user has no role, and jwt_auth.default_role is not set'
+            USING DETAIL = 'authenticate() and pre_request() refuse a token that names no role.',
+                  HINT = 'Give the user a role, or set jwt_auth.default_role.';
+    END IF;
+    RETURN id;
+EXCEPTION
+    WHEN unique_violation THEN
+        RAISE EXCEPTION 'a user with this username already exists'
+            USING ERRCODE = 'unique_violation', DETAIL = 'Usernames are unique regardless of case.';
+    WHEN check_violation THEN
+        RAISE EXCEPTION 'invalid username'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A username is 1 to 256 characters, none of them a control character.';
+END
+$$;
 CREATE OR REPLACE FUNCTION jwt_auth.user_create(username text, password text, role text DEFAULT NULL,
                                      claims jsonb DEFAULT '{}')
 RETURNS uuid LANGUAGE plpgsql SECURITY DEFINER

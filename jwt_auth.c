@@ -23,6 +23,7 @@
  *                       that raises them
  *   src/pg/memory.c     the core's allocation hooks, pointed at the current
  *                       memory context
+ *   src/pg/record.c     composite results filled by column name
  *   src/pg/jwt_auth.h   what the glue files share
  *   src/pg/compat.h     the PostgreSQL version guards
  * The pure core, in src/core/ (plain C on OpenSSL, no PostgreSQL header; the
@@ -62,7 +63,7 @@ int			jwt_auth_leeway = 30;
 char	   *jwt_auth_issuer = NULL;
 char	   *jwt_auth_audience = NULL;
 char	   *jwt_auth_default_role = NULL;
-bool		jwt_auth_trust_request_claims = true;
+bool		jwt_auth_trust_request_claims = false;
 int			jwt_auth_max_failed_logins = 5;
 int			jwt_auth_max_failed_logins_per_address = 100;
 int			jwt_auth_lockout_time = 900;
@@ -142,13 +143,13 @@ _PG_init(void)
 							NULL, &jwt_auth_lockout_time, 900, 1, INT_MAX,
 							PGC_SUSET, GUC_UNIT_S, NULL, NULL, NULL);
 	DefineCustomStringVariable("jwt_auth.default_role",
-							   "Role of users who have none, and of tokens without a role claim in authenticate(); empty: none.",
+							   "Role of users who have none, and of tokens without a role claim; empty: such tokens are refused.",
 							   NULL, &jwt_auth_default_role, "",
 							   PGC_SUSET, 0, NULL, NULL, NULL);
 	DefineCustomBoolVariable("jwt_auth.trust_request_claims",
-							 "Whether claims() falls back to request.jwt.claims (set by PostgREST) when authenticate() was not called.",
-							 "Turn it off where clients run SQL of their own: they can set request.jwt.claims.",
-							 &jwt_auth_trust_request_claims, true,
+							 "Whether claims() falls back to request.jwt.claims when neither authenticate() nor pre_request() verified a token.",
+							 "Unsafe where clients run SQL of their own: any session can set request.jwt.claims.",
+							 &jwt_auth_trust_request_claims, false,
 							 PGC_SUSET, 0, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("jwt_auth");
 	jwt_auth_memory_init();
@@ -175,19 +176,16 @@ PG_FUNCTION_INFO_V1(jwt_auth_settings);
 Datum
 jwt_auth_settings(PG_FUNCTION_ARGS)
 {
-	TupleDesc	desc;
-	Datum		values[7];
-	bool		nulls[7] = {false};
+	jwt_auth_record r;
 
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "jwt_auth: _settings must return a record");
-	values[0] = seconds_interval(access_ttl);
-	values[1] = seconds_interval(refresh_ttl);
-	values[2] = seconds_interval(session_max_lifetime);
-	values[3] = seconds_interval(refresh_reuse_interval);
-	values[4] = Int32GetDatum(bcrypt_cost);
-	values[5] = Int32GetDatum(min_password_length);
-	values[6] = CStringGetTextDatum(jwt_auth_default_role);
-	nulls[6] = jwt_auth_default_role[0] == '\0';
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+	jwt_auth_record_init_result(&r, fcinfo);
+	jwt_auth_record_set(&r, "access_ttl", seconds_interval(access_ttl), false);
+	jwt_auth_record_set(&r, "refresh_ttl", seconds_interval(refresh_ttl), false);
+	jwt_auth_record_set(&r, "session_max_lifetime", seconds_interval(session_max_lifetime), false);
+	jwt_auth_record_set(&r, "refresh_reuse_interval", seconds_interval(refresh_reuse_interval), false);
+	jwt_auth_record_set(&r, "bcrypt_cost", Int32GetDatum(bcrypt_cost), false);
+	jwt_auth_record_set(&r, "min_password_length", Int32GetDatum(min_password_length), false);
+	jwt_auth_record_set(&r, "default_role", CStringGetTextDatum(jwt_auth_default_role),
+						jwt_auth_default_role[0] == '\0');
+	PG_RETURN_DATUM(jwt_auth_record_datum(&r));
 }

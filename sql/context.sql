@@ -116,20 +116,20 @@ RELEASE SAVEPOINT s2;
 SELECT jwt_auth.claim('sub');
 COMMIT;
 
--- PostgREST's request.jwt.claims: read when nothing was authenticated, '' is none
+-- request.jwt.claims, which any session can set, is never read by default
+SHOW jwt_auth.trust_request_claims;
+BEGIN;
+SELECT set_config('request.jwt.claims', '{"sub": "from-postgrest"}', true) IS NOT NULL AS set;
+SELECT jwt_auth.claims() IS NULL AS ignored;
+ROLLBACK;
+-- with trust_request_claims on (the old behaviour): read when nothing was verified, '' is none
+SET jwt_auth.trust_request_claims = on;
 BEGIN;
 SELECT set_config('request.jwt.claims', '{"sub": "from-postgrest", "role": "anon"}', true) IS NOT NULL AS set;
 SELECT jwt_auth.claim('sub'), jwt_auth.role(), jwt_auth.uid() IS NULL AS sub_is_not_a_uuid;
 SELECT set_config('request.jwt.claims', '', true) IS NOT NULL AS set;
 SELECT jwt_auth.claims() IS NULL AS empty_is_none;
 ROLLBACK;
--- trust_request_claims off: the setting is ignored
-SET jwt_auth.trust_request_claims = off;
-BEGIN;
-SELECT set_config('request.jwt.claims', '{"sub": "from-postgrest"}', true) IS NOT NULL AS set;
-SELECT jwt_auth.claims() IS NULL AS ignored;
-ROLLBACK;
-RESET jwt_auth.trust_request_claims;
 
 -- pre_request: nothing to check for anonymous requests; a live session passes;
 -- a revoked one is refused
@@ -183,9 +183,10 @@ BEGIN
     PERFORM set_config('request.jwt.claims', claims::text, true);
     PERFORM jwt_auth.pre_request();
     RETURN 'stands';
-EXCEPTION WHEN invalid_authorization_specification THEN
-    GET STACKED DIAGNOSTICS why = PG_EXCEPTION_DETAIL;
-    RETURN why;
+EXCEPTION WHEN SQLSTATE 'PGRST' THEN
+    -- PostgREST's 401: the body in the message, the reason in its details
+    GET STACKED DIAGNOSTICS why = MESSAGE_TEXT;
+    RETURN why::jsonb ->> 'details';
 END
 $$;
 SELECT jwt_auth.user_create('standing', 'standing password', 'regress_jwt_web') AS sid_user \gset

@@ -73,6 +73,37 @@ SELECT expires_at - created_at AS session_lifetime FROM jwt_auth.sessions
  WHERE id = (jwt_auth.jwt_verify(:'r'::jsonb->>'access_token')->>'sid')::uuid;
 RESET jwt_auth.session_max_lifetime;
 
+-- a refresh whose transaction does not commit (PostgREST's Prefer: tx=rollback, a
+-- ROLLBACK, a ROLLBACK TO SAVEPOINT) leaves an access token that never verifies, and
+-- its refresh token unused: it still rotates exactly once, and its reuse is still detected
+SELECT jwt_auth.auth_login('runner', 'a short run home') AS g \gset
+BEGIN;
+SELECT jwt_auth.auth_refresh(:'g'::jsonb->>'refresh_token') AS g_rolled_back \gset
+ROLLBACK;
+SELECT jwt_auth.authenticate(:'g_rolled_back'::jsonb->>'access_token');
+BEGIN;
+SAVEPOINT s;
+SELECT jwt_auth.auth_refresh(:'g'::jsonb->>'refresh_token') AS g_to_savepoint \gset
+ROLLBACK TO SAVEPOINT s;
+COMMIT;
+SELECT jwt_auth.authenticate(:'g_to_savepoint'::jsonb->>'access_token');
+SELECT count(used_at) AS used FROM jwt_auth.refresh_tokens
+ WHERE token_hash = sha256(convert_to(:'g'::jsonb->>'refresh_token', 'UTF8'));
+SELECT jwt_auth.auth_refresh(:'g'::jsonb->>'refresh_token') AS g2 \gset
+BEGIN;
+SELECT jwt_auth.authenticate(:'g2'::jsonb->>'access_token') ? 'gen' AS committed_refresh_works;
+ROLLBACK;
+-- the login's token (the previous generation) still works; two refreshes on, it does not
+BEGIN;
+SELECT jwt_auth.authenticate(:'g'::jsonb->>'access_token') ? 'gen' AS previous_generation_works;
+ROLLBACK;
+SELECT jwt_auth.auth_refresh(:'g2'::jsonb->>'refresh_token') AS g3 \gset
+SELECT jwt_auth.authenticate(:'g'::jsonb->>'access_token');
+SET jwt_auth.refresh_reuse_interval = 0;
+SELECT jwt_auth.auth_refresh(:'g'::jsonb->>'refresh_token');
+RESET jwt_auth.refresh_reuse_interval;
+SELECT jwt_auth.authenticate(:'g3'::jsonb->>'access_token');
+
 -- logout: local revokes this session only; twice is no error
 SELECT jwt_auth.auth_login('runner', 'a short run home') AS s1 \gset
 SELECT jwt_auth.auth_login('runner', 'a short run home') AS s2 \gset

@@ -44,6 +44,7 @@ static const struct
 	[JWT_TOKEN_SESSION_REVOKED] = {"token_session_revoked", "The session is revoked."},
 	[JWT_TOKEN_SESSION_EXPIRED] = {"token_session_expired", "The session has expired."},
 	[JWT_TOKEN_SESSION_MISMATCH] = {"token_session_mismatch", "The token does not belong to its session."},
+	[JWT_TOKEN_SESSION_GENERATION] = {"token_session_generation", "The token was minted by a refresh that did not commit, or its session has been refreshed twice since."},
 	[JWT_TOKEN_USER_UNKNOWN] = {"token_user_unknown", "The user does not exist."},
 	[JWT_TOKEN_USER_DISABLED] = {"token_user_disabled", "The user is disabled."},
 	[JWT_TOKEN_LOGGED_OUT] = {"token_logged_out", "The token was issued before the user logged out everywhere."},

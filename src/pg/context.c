@@ -272,22 +272,43 @@ bearer_token(void)
  * pre_request() for PostgREST's db-pre-request: verifies the request's
  * Bearer token as authenticate() does (without the role switch, which
  * PostgREST has made) and makes its claims the request's; without one,
- * refuses request.jwt.claims whose session or user no longer stands.
+ * refuses request.jwt.claims whose session or user no longer stands. A
+ * refusal is PostgREST's 401 (errors.c), not 28000, which PostgREST would
+ * answer with 403.
  */
 PG_FUNCTION_INFO_V1(jwt_auth_pre_request);
 Datum
 jwt_auth_pre_request(PG_FUNCTION_ARGS)
 {
-	text	   *token = bearer_token();
-	Jsonb	   *claims = token ? jwt_auth_verify_stored(token) : current_claims();
-	Oid			roleid;
+	MemoryContext cxt = CurrentMemoryContext;
 
-	if (claims == NULL)
-		PG_RETURN_VOID();
-	jwt_auth_check_standing(claims);
-	(void) token_role(claims, &roleid);
-	if (token != NULL)
-		remember(claims);
+	PG_TRY();
+	{
+		text	   *token = bearer_token();
+		Jsonb	   *claims = token ? jwt_auth_verify_stored(token) : current_claims();
+		Oid			roleid;
+
+		if (claims != NULL)
+		{
+			jwt_auth_check_standing(claims);
+			(void) token_role(claims, &roleid);
+			if (token != NULL)
+				remember(claims);
+		}
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		/* a refused token is PostgREST's 401; anything else goes on as it is */
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode != ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION)
+			PG_RE_THROW();
+		FlushErrorState();
+		jwt_auth_raise_for_postgrest(edata->detail);
+	}
+	PG_END_TRY();
 	PG_RETURN_VOID();
 }
 

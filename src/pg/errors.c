@@ -16,7 +16,9 @@
 #include "jwt_auth.h"
 
 #include "miscadmin.h"
+#include "lib/stringinfo.h"
 #include "utils/builtins.h"
+#include "utils/json.h"
 
 void
 jwt_auth_raise(jwt_status status, jws_alg alg, const char *claim)
@@ -167,5 +169,33 @@ jwt_auth_raise_stored_key(const char *kid, jwt_status status)
 			errcode(ERRCODE_DATA_CORRUPTED),
 			errmsg("stored key \"%s\" cannot be loaded", kid),
 			errdetail("%s", jwt_status_detail(status)),
+			errhidestmt(true));
+}
+
+/*
+ * A refused token, told the way PostgREST turns an error into an HTTP
+ * response: SQLSTATE PGRST, the message the JSON body it sends (code,
+ * message, details, hint), the detail the status and headers, here 401
+ * with WWW-Authenticate: Bearer error="invalid_token" (RFC 6750), so
+ * that clients refresh or log in again, as they do on 401 and only then.
+ */
+void
+jwt_auth_raise_for_postgrest(const char *detail)
+{
+	StringInfoData body;
+	StringInfoData response;
+
+	initStringInfo(&body);
+	appendStringInfoString(&body, "{\"code\":\"28000\",\"message\":\"invalid token\",\"details\":");
+	escape_json(&body, detail ? detail : "");
+	appendStringInfoString(&body, ",\"hint\":null}");
+	initStringInfo(&response);
+	appendStringInfoString(&response, "{\"status\":401,\"headers\":{\"WWW-Authenticate\":");
+	escape_json(&response, "Bearer error=\"invalid_token\"");
+	appendStringInfoString(&response, "}}");
+	ereport(ERROR,
+			errcode(MAKE_SQLSTATE('P', 'G', 'R', 'S', 'T')),
+			errmsg_internal("%s", body.data),
+			errdetail_internal("%s", response.data),
 			errhidestmt(true));
 }

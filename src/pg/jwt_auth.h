@@ -11,6 +11,8 @@
 
 #include "fmgr.h"
 #include "compat.h"
+#include "access/htup.h"
+#include "access/tupdesc.h"
 #include "utils/jsonb.h"
 #include "utils/uuid.h"
 
@@ -37,6 +39,8 @@ extern void jwt_auth_raise(jwt_status status, jws_alg alg, const char *claim) pg
 extern void jwt_auth_raise_null(const char *name) pg_attribute_noreturn();
 /* the session user may not become a token's role (roleid invalid: no such role) */
 extern void jwt_auth_raise_role_denied(const char *role, Oid roleid) pg_attribute_noreturn();
+/* a refused token as PostgREST's error protocol says 401 (SQLSTATE PGRST) */
+extern void jwt_auth_raise_for_postgrest(const char *detail) pg_attribute_noreturn();
 /* a row of jwt_auth.keys that does not parse */
 extern void jwt_auth_raise_stored_key(const char *kid, jwt_status status) pg_attribute_noreturn();
 
@@ -65,6 +69,19 @@ extern Datum jwt_auth_jsonb(const char *json, size_t len);
 extern JsonbValue *jwt_auth_jsonb_member(Jsonb *object, const char *name);
 /* a JSON string in the canonical uuid form (8-4-4-4-12 hex digits, either case) */
 extern bool jwt_auth_jsonb_uuid(const JsonbValue *v, pg_uuid_t *out);
+
+/* record.c: a composite result, filled by column name (unset columns are NULL) */
+typedef struct jwt_auth_record
+{
+	TupleDesc	desc;
+	Datum	   *values;
+	bool	   *nulls;
+} jwt_auth_record;
+extern void jwt_auth_record_init(jwt_auth_record *r, TupleDesc desc);
+extern void jwt_auth_record_init_result(jwt_auth_record *r, FunctionCallInfo fcinfo);
+extern void jwt_auth_record_set(jwt_auth_record *r, const char *column, Datum value, bool isnull);
+extern HeapTuple jwt_auth_record_tuple(jwt_auth_record *r);
+extern Datum jwt_auth_record_datum(jwt_auth_record *r);
 
 /* memory.c: the core allocates in CurrentMemoryContext */
 extern void jwt_auth_memory_init(void);

@@ -292,19 +292,17 @@ jwt_auth_keys_changed(PG_FUNCTION_ARGS)
 static Datum
 key_row(FunctionCallInfo fcinfo, jwt_key *key, jws_alg alg, bool need_private)
 {
-	TupleDesc	desc;
-	Datum		values[2];
-	bool		nulls[2] = {false, false};
+	jwt_auth_record r;
 	uint8	   *priv;
 	size_t		priv_len;
 	char	   *pub;
 	size_t		pub_len;
 	jwt_status	st = jwt_key_check(key, alg, need_private ? JWT_OP_SIGN : JWT_OP_VERIFY, false);
 
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "jwt_auth: key material must return a composite");
+	jwt_auth_record_init_result(&r, fcinfo);
 	if (st != JWT_OK)
 		jwt_auth_raise(st, alg, NULL);
+	/* a public-only key stores no private_key; an HMAC secret has no public_jwk */
 	if (key->has_private)
 	{
 		bytea	   *b;
@@ -315,19 +313,15 @@ key_row(FunctionCallInfo fcinfo, jwt_key *key, jws_alg alg, bool need_private)
 		memcpy(VARDATA(b), priv, priv_len);
 		OPENSSL_cleanse(priv, priv_len);
 		jwt_free(priv);
-		values[0] = PointerGetDatum(b);
+		jwt_auth_record_set(&r, "private_key", PointerGetDatum(b), false);
 	}
-	else
-		nulls[0] = true;
-	if (key->type == JWT_KEY_OCT)
-		nulls[1] = true;
-	else
+	if (key->type != JWT_KEY_OCT)
 	{
 		jwt_auth_check(jwt_key_public_jwk(key, &pub, &pub_len), alg);
-		values[1] = jwt_auth_jsonb(pub, pub_len);
+		jwt_auth_record_set(&r, "public_jwk", jwt_auth_jsonb(pub, pub_len), false);
 		jwt_free(pub);
 	}
-	return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls));
+	return jwt_auth_record_datum(&r);
 }
 
 /* _key_new(alg text, OUT private_key bytea, OUT public_jwk jsonb): fresh key material */

@@ -58,13 +58,14 @@ jwt_auth_pgjwt_sign(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(result);
 }
 
-/* JSON text for a json column, or a null when the bytes are not a JSON object */
-static Datum
-json_or_null(const uint8 *bytes, size_t len, bool *isnull)
+/* a json column: the bytes as JSON text, or a null when they are not a JSON object */
+static void
+json_or_null(jwt_auth_record *r, const char *column, const uint8 *bytes, size_t len)
 {
-	*isnull = jwt_claims_parse((const char *) bytes, len, NULL) != JWT_OK;
-	return *isnull ? (Datum) 0 :
-		PointerGetDatum(cstring_to_text_with_len((const char *) bytes, (int) len));
+	if (jwt_claims_parse((const char *) bytes, len, NULL) == JWT_OK)
+		jwt_auth_record_set(r, column,
+							PointerGetDatum(cstring_to_text_with_len((const char *) bytes, (int) len)),
+							false);
 }
 
 /*
@@ -78,11 +79,11 @@ jwt_auth_pgjwt_verify(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	jws_alg		alg = pgjwt_alg_arg(fcinfo, 2);
 	jwt_key    *key = jwt_auth_key_arg(fcinfo, 1);
-	Datum		values[3] = {0};
-	bool		nulls[3] = {true, true, false};
+	jwt_auth_record r;
 	bool		valid = false;
 
 	InitMaterializedSRF(fcinfo, 0);
+	jwt_auth_record_init(&r, rsinfo->setDesc);
 	if (!PG_ARGISNULL(0))
 	{
 		text	   *token = PG_GETARG_TEXT_PP(0);
@@ -94,8 +95,8 @@ jwt_auth_pgjwt_verify(PG_FUNCTION_ARGS)
 		if (st == JWT_OK)
 		{
 			/* pgjwt shows header and payload even when the signature is wrong */
-			values[0] = json_or_null(tok.header, tok.header_len, &nulls[0]);
-			values[1] = json_or_null(tok.payload, tok.payload_len, &nulls[1]);
+			json_or_null(&r, "header", tok.header, tok.header_len);
+			json_or_null(&r, "payload", tok.payload, tok.payload_len);
 			jws_token_free(&tok);
 			st = jws_verify(text, len, key, alg, true, &tok);
 		}
@@ -111,8 +112,8 @@ jwt_auth_pgjwt_verify(PG_FUNCTION_ARGS)
 		else if (!JWT_STATUS_IS_TOKEN(st))
 			jwt_auth_raise(st, alg, NULL);
 	}
-	values[2] = BoolGetDatum(valid);
-	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	jwt_auth_record_set(&r, "valid", BoolGetDatum(valid), false);
+	tuplestore_puttuple(rsinfo->setResult, jwt_auth_record_tuple(&r));
 	return (Datum) 0;
 }
 

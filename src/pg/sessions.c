@@ -233,14 +233,6 @@ jwt_auth_session_revoke_committed(PG_FUNCTION_ARGS)
 #define REFRESH_TOKEN_BYTES 32
 #define SESSION_KEY_BYTES 32
 
-/* the OUT columns of _refresh_token_new and _refresh_token_child, in order */
-enum
-{
-	REFRESH_OUT_TOKEN,			/* OUT token text */
-	REFRESH_OUT_TOKEN_HASH,		/* OUT token_hash bytea */
-	REFRESH_OUT_COUNT
-};
-
 static bytea *
 sha256(const char *data, size_t len)
 {
@@ -260,19 +252,16 @@ refresh_token_record(FunctionCallInfo fcinfo, uint8 *raw)
 {
 	char		token[64];		/* 43 characters and a NUL */
 	size_t		len;
-	TupleDesc	desc;
-	Datum		values[REFRESH_OUT_COUNT];
-	bool		nulls[REFRESH_OUT_COUNT] = {false, false};
+	jwt_auth_record r;
 
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "jwt_auth: a refresh token must be returned as a record");
+	jwt_auth_record_init_result(&r, fcinfo);
 	len = b64url_encode(raw, REFRESH_TOKEN_BYTES, token);
 	token[len] = '\0';
 	explicit_bzero(raw, REFRESH_TOKEN_BYTES);
-	values[REFRESH_OUT_TOKEN] = CStringGetTextDatum(token);
-	values[REFRESH_OUT_TOKEN_HASH] = PointerGetDatum(sha256(token, len));
+	jwt_auth_record_set(&r, "token", CStringGetTextDatum(token), false);
+	jwt_auth_record_set(&r, "token_hash", PointerGetDatum(sha256(token, len)), false);
 	explicit_bzero(token, sizeof(token));
-	return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+	return jwt_auth_record_datum(&r);
 }
 
 /* _refresh_token_new(OUT token text, OUT token_hash bytea): a login's refresh token */

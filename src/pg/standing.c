@@ -3,7 +3,8 @@
  *
  * A token that verifies may still be refused: its session (the sid claim)
  * revoked, expired or gone, its user (the sub claim) disabled or deleted,
- * or issued (iat) before the user's global logout. authenticate() and
+ * issued (iat) before the user's global logout, or minted (its gen claim)
+ * by a refresh that never committed or that two later refreshes replaced. authenticate() and
  * pre_request() ask here on every request, so the two lookups are primary
  * key index scans of jwt_auth.sessions and jwt_auth.users, without SQL: no
  * query to plan or execute, no role to switch (the tables are read as the
@@ -35,7 +36,7 @@
 #include "utils/uuid.h"
 
 /* the most columns one lookup reads */
-#define MAX_COLUMNS 3
+#define MAX_COLUMNS 5
 
 /*
  * The row of jwt_auth.<table> whose id is id: the named columns into
@@ -94,11 +95,31 @@ issued_before(JsonbValue *iat, TimestampTz logout_before)
 											NumericGetDatum(int64_to_numeric(seconds))));
 }
 
+/*
+ * Is the gen claim the session's generation or its previous one? A token
+ * without one (signed by hand, or by 1.0) is not judged by it.
+ */
+static bool
+current_generation(JsonbValue *gen, const Datum *generations, const bool *nulls)
+{
+	pg_uuid_t	claimed;
+
+	if (gen == NULL)
+		return true;
+	if (!jwt_auth_jsonb_uuid(gen, &claimed))
+		return false;
+	for (int i = 0; i < 2; i++)
+		if (!nulls[i] && memcmp(DatumGetUUIDP(generations[i])->data, claimed.data, UUID_LEN) == 0)
+			return true;
+	return false;
+}
+
 /* why the claims no longer stand, or JWT_OK when they do */
 static jwt_status
 refusal(Jsonb *claims, Snapshot snapshot)
 {
-	static const char *const session_columns[MAX_COLUMNS] = {"user_id", "revoked_at", "expires_at"};
+	static const char *const session_columns[MAX_COLUMNS] = {"user_id", "revoked_at", "expires_at",
+	"generation", "previous_generation"};
 	static const char *const user_columns[MAX_COLUMNS] = {"disabled", "logout_before"};
 	Datum		values[MAX_COLUMNS];
 	bool		nulls[MAX_COLUMNS];
@@ -111,7 +132,7 @@ refusal(Jsonb *claims, Snapshot snapshot)
 	{
 		if (!jwt_auth_jsonb_uuid(sid, &id))
 			return JWT_TOKEN_SID_INVALID;
-		if (!fetch("sessions", &id, session_columns, 3, snapshot, values, nulls))
+		if (!fetch("sessions", &id, session_columns, 5, snapshot, values, nulls))
 			return JWT_TOKEN_SESSION_UNKNOWN;
 		if (!nulls[1])
 			return JWT_TOKEN_SESSION_REVOKED;
@@ -123,6 +144,8 @@ refusal(Jsonb *claims, Snapshot snapshot)
 			strlen(user_id) != (size_t) sub->val.string.len ||
 			memcmp(user_id, sub->val.string.val, sub->val.string.len) != 0)
 			return JWT_TOKEN_SESSION_MISMATCH;
+		if (!current_generation(jwt_auth_jsonb_member(claims, "gen"), &values[3], &nulls[3]))
+			return JWT_TOKEN_SESSION_GENERATION;
 	}
 	if (jwt_auth_jsonb_uuid(sub, &id))
 	{

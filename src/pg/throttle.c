@@ -386,15 +386,12 @@ PG_FUNCTION_INFO_V1(jwt_auth_throttle_state);
 Datum
 jwt_auth_throttle_state(PG_FUNCTION_ARGS)
 {
-	TupleDesc	desc;
-	Datum		values[3];
-	bool		nulls[3] = {false, false, false};
+	jwt_auth_record r;
 	int			in_use = 0,
 				locked_count = 0;
 	TimestampTz now = GetCurrentTimestamp();
 
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "jwt_auth: _throttle_state must return a record");
+	jwt_auth_record_init_result(&r, fcinfo);
 	if (state != NULL)
 	{
 		LWLockAcquire(state->lock, LW_SHARED);
@@ -410,8 +407,8 @@ jwt_auth_throttle_state(PG_FUNCTION_ARGS)
 		}
 		LWLockRelease(state->lock);
 	}
-	values[0] = BoolGetDatum(state != NULL);
-	values[1] = Int32GetDatum(in_use);
-	values[2] = Int32GetDatum(locked_count);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+	jwt_auth_record_set(&r, "enabled", BoolGetDatum(state != NULL), false);
+	jwt_auth_record_set(&r, "counters", Int32GetDatum(in_use), false);
+	jwt_auth_record_set(&r, "locked", Int32GetDatum(locked_count), false);
+	PG_RETURN_DATUM(jwt_auth_record_datum(&r));
 }

@@ -320,7 +320,7 @@ Datum
 jwt_auth_jwt_decode(PG_FUNCTION_ARGS)
 {
 	text	   *token = PG_GETARG_TEXT_PP(0);
-	TupleDesc	desc;
+	jwt_auth_record r;
 	jws_token	tok;
 	jwt_status	st;
 	char	   *header,
@@ -329,11 +329,8 @@ jwt_auth_jwt_decode(PG_FUNCTION_ARGS)
 				payload_len;
 	json_doc	claims;
 	bytea	   *signature;
-	Datum		values[3];
-	bool		nulls[3] = {false, false, false};
 
-	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "jwt_auth: jwt_decode must return a composite");
+	jwt_auth_record_init_result(&r, fcinfo);
 
 	st = jws_parse(VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token), &tok);
 	if (st != JWT_OK)
@@ -355,10 +352,10 @@ jwt_auth_jwt_decode(PG_FUNCTION_ARGS)
 	if ((st = jwt_claims_parse(payload, payload_len, &claims)) != JWT_OK)
 		jwt_auth_raise(st, JWS_ALG_INVALID, NULL);
 
-	values[1] = jwt_auth_jsonb_take(&claims);
-	values[0] = jwt_auth_jsonb(header, header_len);
-	values[2] = PointerGetDatum(signature);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
+	jwt_auth_record_set(&r, "payload", jwt_auth_jsonb_take(&claims), false);
+	jwt_auth_record_set(&r, "header", jwt_auth_jsonb(header, header_len), false);
+	jwt_auth_record_set(&r, "signature", PointerGetDatum(signature), false);
+	PG_RETURN_DATUM(jwt_auth_record_datum(&r));
 }
 
 /* base64url_encode(data bytea) returns text */

@@ -11,6 +11,13 @@
 -- child and a fresh access token (two tabs refreshing at once), never a
 -- second chain; later, it revokes the whole session (reuse detection).
 --
+-- Each committed refresh gives the session a new random generation, which
+-- the access tokens it mints carry as their gen claim; authenticate() and
+-- pre_request() refuse a token whose gen is neither the session's current
+-- nor its previous one. A refresh (or a login) whose transaction rolls back
+-- (PostgREST's Prefer: tx=rollback, a ROLLBACK TO SAVEPOINT) leaves a token
+-- that never verifies, and its refresh token unused.
+--
 -- The functions that take a password or a token run with
 -- log_min_error_statement = panic: when they fail, the server log does
 -- not get the statement, whose literals would hold it.
@@ -30,7 +37,11 @@ CREATE TABLE jwt_auth.sessions (
     revoked_reason text CHECK (revoked_reason IN ('logout', 'logout_others', 'logout_global', 'reuse',
                                                   'disabled')),
     CHECK ((revoked_at IS NULL) = (revoked_reason IS NULL)),
-    refresh_key    bytea NOT NULL DEFAULT jwt_auth._session_key()   -- derives its refresh tokens
+    refresh_key    bytea NOT NULL DEFAULT jwt_auth._session_key(),  -- derives its refresh tokens
+    -- the gen claim of the access tokens of its last two committed refreshes (or its login):
+    -- a token minted in a transaction that did not commit carries neither
+    generation          uuid NOT NULL DEFAULT pg_catalog.gen_random_uuid(),
+    previous_generation uuid
 );
 CREATE INDEX sessions_user_id ON jwt_auth.sessions (user_id);
 SELECT pg_catalog.pg_extension_config_dump('jwt_auth.sessions', '');
@@ -93,7 +104,7 @@ BEGIN
     END IF;
     -- the user's own claims never override the ones that say who and when
     claims := (u.claims OPERATOR(pg_catalog.-)
-               ARRAY['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sid', 'role'])
+               ARRAY['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sid', 'gen', 'role'])
         OPERATOR(pg_catalog.||) pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
             'sub', u.id::text,
             'role', coalesce(u.role, s.default_role),
@@ -101,6 +112,8 @@ BEGIN
             'exp', iat OPERATOR(pg_catalog.+) ttl,
             'jti', pg_catalog.gen_random_uuid()::text,
             'sid', session_id::text,
+            'gen', (SELECT x.generation::text FROM jwt_auth.sessions x
+                     WHERE x.id OPERATOR(pg_catalog.=) session_id),
             'iss', NULLIF(pg_catalog.current_setting('jwt_auth.issuer'), ''),
             'aud', NULLIF(pg_catalog.current_setting('jwt_auth.audience'), '')));
     INSERT INTO jwt_auth.refresh_tokens (session_id, parent_id, token_hash, expires_at)
@@ -241,8 +254,14 @@ BEGIN
         RAISE EXCEPTION 'invalid refresh token' USING ERRCODE = 'invalid_authorization_specification',
             DETAIL = 'The refresh token was already used; present the one it was exchanged for.';
     END IF;
-    -- within the reuse interval the same parent gets the same child: one chain, never two
-    UPDATE jwt_auth.sessions x SET refreshed_at = pg_catalog.now() WHERE x.id OPERATOR(pg_catalog.=) ses.id;
+    -- within the reuse interval the same parent gets the same child (one chain, never two)
+    -- and an access token of the generation its first exchange made; a first exchange makes
+    -- a new generation, which this transaction's access token carries: valid once it commits
+    UPDATE jwt_auth.sessions x
+       SET refreshed_at = pg_catalog.now(),
+           previous_generation = CASE WHEN t.used_at IS NULL THEN x.generation ELSE x.previous_generation END,
+           generation = CASE WHEN t.used_at IS NULL THEN pg_catalog.gen_random_uuid() ELSE x.generation END
+     WHERE x.id OPERATOR(pg_catalog.=) ses.id;
     RETURN jwt_auth._issue(u, ses.id, t.id, child.token, child.token_hash);
 END
 $$;

@@ -5,7 +5,7 @@
 -- jwt_auth.* settings that decide what a token must carry (leeway, issuer,
 -- audience) are set by superusers only.
 BEGIN;
-SELECT plan(158);
+SELECT plan(161);
 
 CREATE ROLE jwt_auth_test_nobody NOLOGIN;
 CREATE ROLE jwt_auth_test_issuer NOLOGIN;

@@ -23,6 +23,22 @@
 \set check '/usr/bin/python3 test/postgrest/check_token.py'
 
 \ir ../tap.sql
+-- how PostgREST answers a refused request: pre_request() raises SQLSTATE PGRST, whose detail
+-- PostgREST turns into the HTTP status and headers; any other error is shown by its SQLSTATE
+CREATE FUNCTION pg_temp.http_answer(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    d text;
+BEGIN
+    EXECUTE query;
+    RETURN 'ok';
+EXCEPTION
+    WHEN SQLSTATE 'PGRST' THEN
+        GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+        RETURN (d::jsonb ->> 'status') || ' ' || (d::jsonb -> 'headers' ->> 'WWW-Authenticate');
+    WHEN OTHERS THEN
+        RETURN SQLSTATE;
+END
+$$;
 
 -- POST /rpc/login without a token: anon
 BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true);
@@ -127,6 +143,23 @@ COMMIT;
 SELECT pg_temp.tap(:'state' = '42501', 'a todo for another user is refused (' || :'state' || ')') AS line \gset
 \echo :line
 
+-- POST /rpc/refresh with Prefer: tx=rollback (db-tx-end = commit-allow-override): PostgREST
+-- answers with the function's result, then rolls the transaction back. What the client got
+-- must be worthless: its access token is refused, and the refresh token was not used up.
+BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true);
+SELECT jwt_auth.pre_request();
+SELECT api.refresh(:'refresh1') AS rolled_back \gset
+ROLLBACK;
+SELECT :'rolled_back'::jsonb ->> 'access_token' AS access_rb \gset
+BEGIN; SET LOCAL ROLE :"role1"; SELECT set_config('request.jwt.claims', :'claims1', true);
+SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access_rb')::text, true);
+SELECT pg_temp.http_answer('SELECT jwt_auth.pre_request()') AS state \gset
+COMMIT;
+SELECT pg_temp.tap(:'state' = '401 Bearer error="invalid_token"',
+                   'an access token from a refresh under Prefer: tx=rollback gets 401 (' || :'state' || ')') AS line \gset
+\echo :line
+-- the refresh token still rotates, exactly once (below), and a second use is still detected
+
 -- POST /rpc/refresh without a token
 BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true);
 SELECT jwt_auth.pre_request();
@@ -155,15 +188,15 @@ SELECT api.logout();
 COMMIT;
 BEGIN; SET LOCAL ROLE :"role1"; SELECT set_config('request.jwt.claims', :'claims1r', true);
 SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1r')::text, true);
-SELECT pg_temp.sqlstate('SELECT jwt_auth.pre_request()') AS state \gset
+SELECT pg_temp.http_answer('SELECT jwt_auth.pre_request()') AS state \gset
 COMMIT;
-SELECT pg_temp.tap(:'state' = '28000', 'after api.logout() the same claims fail pre_request (' || :'state' || ')') AS line \gset
+SELECT pg_temp.tap(:'state' = '401 Bearer error="invalid_token"', 'after api.logout() the same token is refused by pre_request: HTTP 401, WWW-Authenticate: Bearer error="invalid_token" (' || :'state' || ')') AS line \gset
 \echo :line
 BEGIN; SET LOCAL ROLE :"role1"; SELECT set_config('request.jwt.claims', :'claims1', true);
 SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1')::text, true);
-SELECT pg_temp.sqlstate('SELECT jwt_auth.pre_request()') AS state \gset
+SELECT pg_temp.http_answer('SELECT jwt_auth.pre_request()') AS state \gset
 COMMIT;
-SELECT pg_temp.tap(:'state' = '28000', 'the session''s earlier access token fails pre_request too (' || :'state' || ')') AS line \gset
+SELECT pg_temp.tap(:'state' = '401 Bearer error="invalid_token"', 'the session''s earlier access token gets 401 too (' || :'state' || ')') AS line \gset
 \echo :line
 BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true);
 SELECT jwt_auth.pre_request();
@@ -186,9 +219,9 @@ SELECT api.logout('global');
 COMMIT;
 BEGIN; SET LOCAL ROLE :"role2"; SELECT set_config('request.jwt.claims', :'claims2b', true);
 SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access2b')::text, true);
-SELECT pg_temp.sqlstate('SELECT jwt_auth.pre_request()') AS state \gset
+SELECT pg_temp.http_answer('SELECT jwt_auth.pre_request()') AS state \gset
 COMMIT;
-SELECT pg_temp.tap(:'state' = '28000', 'after a global logout the user''s other session fails pre_request (' || :'state' || ')') AS line \gset
+SELECT pg_temp.tap(:'state' = '401 Bearer error="invalid_token"', 'after a global logout the user''s other session gets 401 (' || :'state' || ')') AS line \gset
 \echo :line
 
 -- a new login after the global logout works, and finds the user's todo

@@ -272,9 +272,11 @@ is(run_ok($app, "SELECT jwt_auth.authenticate(" . tok('c.access') . ")->>'sub'")
 is(run_ok($app, 'SELECT current_user || \' \' || jwt_auth.uid()'), "standby_app_user $uid",
 	'as the token\'s role, with its uid');
 run_ok($app, 'COMMIT');
-# PostgREST's way on the standby: request.jwt.claims, then pre_request()
+# PostgREST's way on the standby: request.jwt.claims and request.headers, then pre_request()
 my $pre_request = "BEGIN; SELECT set_config('request.jwt.claims', "
-  . "jwt_auth.jwt_verify(" . tok('c.access') . ")::text, true) IS NOT NULL; SELECT jwt_auth.pre_request()";
+  . "jwt_auth.jwt_verify(" . tok('c.access') . ")::text, true) IS NOT NULL, "
+  . "set_config('request.headers', json_build_object('authorization', 'Bearer ' || " . tok('c.access')
+  . ")::text, true) IS NOT NULL; SELECT jwt_auth.pre_request()";
 ($out, $err) = run($s, $pre_request);
 is($err, '', 'pre_request() on the standby lets the live session\'s claims through');
 run($s, 'ROLLBACK');
@@ -295,8 +297,8 @@ is(run_ok($app, "SELECT jwt_auth.jwt_verify(" . tok('c.access') . ")->>'sub'"), 
 	'jwt_verify alone is stateless: it still verifies the signature (only authenticate checks sessions)');
 
 ($out, $err) = run($s, $pre_request);
-like($err, qr/ERROR:  28000: invalid token\nDETAIL:  The session is revoked\./,
-	'and pre_request() there refuses the same claims: 28000, session revoked');
+like($err, qr/ERROR:  PGRST: \{"code":"28000","message":"invalid token","details":"The session is revoked\.","hint":null\}\nDETAIL:  \{"status":401,/,
+	'and pre_request() there refuses the same token: PostgREST\'s 401, session revoked');
 run($s, 'ROLLBACK');
 
 $fresh = session($standby, 'standby_authenticator');

@@ -21,7 +21,10 @@ ALTER TABLE jwt_auth.sessions
     DROP CONSTRAINT sessions_revoked_reason_check,
     ADD CONSTRAINT sessions_revoked_reason_check
         CHECK (revoked_reason IN ('logout', 'logout_others', 'logout_global', 'reuse', 'disabled')),
-    ADD COLUMN refresh_key bytea NOT NULL DEFAULT jwt_auth._session_key();
+    ADD COLUMN refresh_key bytea NOT NULL DEFAULT jwt_auth._session_key(),
+    -- a refresh that does not commit leaves a token that never verifies (its gen claim)
+    ADD COLUMN generation uuid NOT NULL DEFAULT pg_catalog.gen_random_uuid(),
+    ADD COLUMN previous_generation uuid;
 
 CREATE FUNCTION jwt_auth._refresh_token_child(parent text, session_key bytea, OUT token text, OUT token_hash bytea)
 RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_refresh_token_child' LANGUAGE C STRICT IMMUTABLE;
@@ -56,7 +59,7 @@ BEGIN
     END IF;
     -- the user's own claims never override the ones that say who and when
     claims := (u.claims OPERATOR(pg_catalog.-)
-               ARRAY['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sid', 'role'])
+               ARRAY['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sid', 'gen', 'role'])
         OPERATOR(pg_catalog.||) pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
             'sub', u.id::text,
             'role', coalesce(u.role, s.default_role),
@@ -64,6 +67,8 @@ BEGIN
             'exp', iat OPERATOR(pg_catalog.+) ttl,
             'jti', pg_catalog.gen_random_uuid()::text,
             'sid', session_id::text,
+            'gen', (SELECT x.generation::text FROM jwt_auth.sessions x
+                     WHERE x.id OPERATOR(pg_catalog.=) session_id),
             'iss', NULLIF(pg_catalog.current_setting('jwt_auth.issuer'), ''),
             'aud', NULLIF(pg_catalog.current_setting('jwt_auth.audience'), '')));
     INSERT INTO jwt_auth.refresh_tokens (session_id, parent_id, token_hash, expires_at)
@@ -147,8 +152,14 @@ BEGIN
         RAISE EXCEPTION 'invalid refresh token' USING ERRCODE = 'invalid_authorization_specification',
             DETAIL = 'The refresh token was already used; present the one it was exchanged for.';
     END IF;
-    -- within the reuse interval the same parent gets the same child: one chain, never two
-    UPDATE jwt_auth.sessions x SET refreshed_at = pg_catalog.now() WHERE x.id OPERATOR(pg_catalog.=) ses.id;
+    -- within the reuse interval the same parent gets the same child (one chain, never two)
+    -- and an access token of the generation its first exchange made; a first exchange makes
+    -- a new generation, which this transaction's access token carries: valid once it commits
+    UPDATE jwt_auth.sessions x
+       SET refreshed_at = pg_catalog.now(),
+           previous_generation = CASE WHEN t.used_at IS NULL THEN x.generation ELSE x.previous_generation END,
+           generation = CASE WHEN t.used_at IS NULL THEN pg_catalog.gen_random_uuid() ELSE x.generation END
+     WHERE x.id OPERATOR(pg_catalog.=) ses.id;
     RETURN jwt_auth._issue(u, ses.id, t.id, child.token, child.token_hash);
 END
 $$;

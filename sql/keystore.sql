@@ -660,6 +660,33 @@ SELECT jwt_auth.jwt_verify(jwt_auth.jwt_sign(:'claims', pg_temp.k('rsa'), 'RS256
        = :'claims'::jsonb AS verify_only_key_verifies;
 SELECT (pg_temp.attempt($$SELECT jwt_auth.key_set_status('verify-only', 'active')$$)).*;
 
+-- PostgREST's jwt-secret (db-pre-config): every key not revoked, HMAC keys as oct JWKs with
+-- their secret, the others public only; in a setting that ends with the transaction
+BEGIN;
+SELECT jwt_auth.postgrest_config();
+SELECT k->>'kid' AS kid, k->>'kty' AS kty, k->>'alg' AS alg, k->>'use' AS use,
+       k ? 'k' AS has_secret, k ?| ARRAY['d', 'p', 'q', 'dp', 'dq', 'qi'] AS has_private_member,
+       (SELECT status FROM jwt_auth.keys WHERE kid = k->>'kid') AS status
+  FROM jsonb_array_elements(current_setting('pgrst.jwt_secret')::jsonb -> 'keys') k
+ ORDER BY 1;
+-- the secret there is the stored key's own: a token it signs verifies with the stored key
+SELECT jwt_auth.jwt_verify(jwt_auth.jwt_sign(:'claims', k, 'HS256', jsonb_build_object('kid', k->>'kid')))
+       = :'claims'::jsonb AS oct_jwk_is_the_stored_secret
+  FROM jsonb_array_elements(current_setting('pgrst.jwt_secret')::jsonb -> 'keys') k
+ WHERE k->>'alg' = 'HS256' AND (SELECT status FROM jwt_auth.keys WHERE kid = k->>'kid') <> 'standby'
+ LIMIT 1;
+COMMIT;
+SELECT coalesce(current_setting('pgrst.jwt_secret', true), '') = '' AS gone_with_the_transaction;
+-- no revoked key is in it (and there are revoked keys to leave out)
+BEGIN;
+SELECT jwt_auth.postgrest_config();
+SELECT count(*) AS revoked_keys,
+       count(*) FILTER (WHERE r.kid IN (SELECT k->>'kid' FROM jsonb_array_elements(
+                                            current_setting('pgrst.jwt_secret')::jsonb -> 'keys') k))
+           AS revoked_keys_listed
+  FROM jwt_auth.keys r WHERE r.status = 'revoked';
+COMMIT;
+
 -- leave the store empty for the suites that follow
 TRUNCATE jwt_auth.keys;
 SELECT jwt_auth.jwks() AS empty_jwks;

@@ -26,6 +26,9 @@ BEGIN
 END
 $$;
 GRANT anon, authenticated TO authenticator;
+-- PostgREST's db-pre-config: the JWK set it verifies tokens with, HMAC secrets included, for the
+-- authenticator alone
+GRANT EXECUTE ON FUNCTION jwt_auth.postgrest_config() TO authenticator;
 
 CREATE SCHEMA api;
 GRANT USAGE ON SCHEMA api TO anon, authenticated;

@@ -17,6 +17,7 @@
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "commands/async.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -275,7 +276,11 @@ jwt_auth_signing_key(jws_alg *alg, const char **jwt_header, size_t *jwt_header_l
 	jwt_auth_raise(JWT_NO_ACTIVE_KEY, JWS_ALG_INVALID, NULL);
 }
 
-/* keys_changed() returns trigger: tell every backend its key cache is stale */
+/*
+ * keys_changed() returns trigger: tell every backend its key cache is stale,
+ * and PostgREST to reload its configuration (its jwt-secret comes from
+ * postgrest_config()). Both happen at commit, neither on rollback.
+ */
 PG_FUNCTION_INFO_V1(jwt_auth_keys_changed);
 Datum
 jwt_auth_keys_changed(PG_FUNCTION_ARGS)
@@ -285,6 +290,7 @@ jwt_auth_keys_changed(PG_FUNCTION_ARGS)
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		elog(ERROR, "jwt_auth: keys_changed must be called as a trigger");
 	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
+	Async_Notify("pgrst", "reload config");
 	return PointerGetDatum(NULL);
 }
 

@@ -178,6 +178,29 @@ LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog,
 $$;
 COMMENT ON FUNCTION jwt_auth.jwks() IS 'RFC 7517 JWK set of the public keys not revoked; never an oct key or a private member';
 
+-- PostgREST's db-pre-config: its jwt-secret, the JWK set of every key not revoked (HMAC keys
+-- as oct JWKs with their secret, the others public), in a setting of this transaction only.
+-- It hands out secrets: the owner grants it to PostgREST's authenticator role alone. Every
+-- change to jwt_auth.keys sends NOTIFY pgrst, 'reload config' at commit, so PostgREST calls it
+-- again about a second after a rotation or a revocation.
+CREATE FUNCTION jwt_auth.postgrest_config() RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM pg_catalog.set_config('pgrst.jwt_secret', (
+        SELECT pg_catalog.jsonb_build_object('keys', coalesce(pg_catalog.jsonb_agg(
+                   CASE WHEN k.public_jwk IS NULL
+                        THEN pg_catalog.jsonb_build_object(
+                                 'kty', 'oct', 'kid', k.kid, 'alg', k.alg, 'use', 'sig',
+                                 'k', jwt_auth.base64url_encode(k.private_key))
+                        ELSE k.public_jwk END
+                   ORDER BY k.created_at, k.kid), '[]'::jsonb))::text
+          FROM jwt_auth.keys k
+         WHERE k.status OPERATOR(pg_catalog.<>) 'revoked'), true);
+END
+$$;
+COMMENT ON FUNCTION jwt_auth.postgrest_config() IS
+    'for PostgREST''s db-pre-config: sets pgrst.jwt_secret, for this transaction, to the JWK set of the keys not revoked (HMAC secrets included)';
+
 -- Tokens with the stored keys: the active key signs and names itself in
 -- kid; the token's kid picks the verifying key and its algorithm.
 CREATE FUNCTION jwt_auth.jwt_sign(payload jsonb)

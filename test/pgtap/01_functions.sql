@@ -4,7 +4,7 @@
 -- constraints, trigger and dump registration; and nothing in the schema
 -- that is not on the list.
 BEGIN;
-SELECT plan(648);
+SELECT plan(656);
 
 -- The contract, one row per function. volatility: verification reads the
 -- clock (STABLE), signing is VOLATILE, pure transforms are IMMUTABLE.
@@ -70,6 +70,7 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('key_import',     '{jsonb,text,text,text}', 'text', 'VOLATILE', false, 'plpgsql', 'u', true),
     ('key_set_status', '{text,text}',            'void', 'VOLATILE', false, 'plpgsql', 'u', true),
     ('jwks',           '{}',                     'jsonb', 'STABLE',  false, 'sql',     's', true),
+    ('postgrest_config', '{}',                   'void',  'VOLATILE', false, 'plpgsql', 'u', true),
     -- its internals
     ('_keys_changed',  '{}',                     'trigger', 'VOLATILE', false, 'c',    'u', false),
     ('_key_new',       '{text}',                 'record',  'VOLATILE', false, 'c',    'u', false),
@@ -119,26 +120,26 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('role',              '{}',                     'text',  'STABLE',   false, 'c',       'r', false),
     ('_verified_claims',  '{}',                     'jsonb', 'STABLE',   false, 'c',       'r', false);
 
--- the list above has the 82 functions of the SQL surface
-SELECT is((SELECT count(*) FROM expected_function)::int, 82,
-    'the expected SQL surface lists 82 functions');
+-- the list above has the 83 functions of the SQL surface
+SELECT is((SELECT count(*) FROM expected_function)::int, 83,
+    'the expected SQL surface lists 83 functions');
 
--- every function exists with its exact argument types (82 tests)
+-- every function exists with its exact argument types (83 tests)
 SELECT has_function('jwt_auth', name, args,
         format('function jwt_auth.%s(%s) exists', name, array_to_string(args, ', ')))
   FROM expected_function ORDER BY name, args;
 
--- every function returns its contract type (82 tests)
+-- every function returns its contract type (83 tests)
 SELECT function_returns('jwt_auth', name, args, returns,
         format('jwt_auth.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
   FROM expected_function ORDER BY name, args;
 
--- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (82 tests)
+-- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (83 tests)
 SELECT volatility_is('jwt_auth', name, args, volatility,
         format('jwt_auth.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
   FROM expected_function ORDER BY name, args;
 
--- strictness: NULL input gives NULL except where a NULL must be judged (82 tests)
+-- strictness: NULL input gives NULL except where a NULL must be judged (83 tests)
 SELECT CASE WHEN strict
         THEN is_strict('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -147,12 +148,12 @@ SELECT CASE WHEN strict
        END
   FROM expected_function ORDER BY name, args;
 
--- the language: C, except the key store's SQL and plpgsql wrappers (82 tests)
+-- the language: C, except the key store's SQL and plpgsql wrappers (83 tests)
 SELECT function_lang_is('jwt_auth', name, args, lang,
         format('jwt_auth.%s(%s) is written in %s', name, array_to_string(args, ', '), lang))
   FROM expected_function ORDER BY name, args;
 
--- exactly the key store's writers and jwks() run with their owner's rights (82 tests)
+-- exactly the key store's writers and jwks() run with their owner's rights (83 tests)
 SELECT CASE WHEN definer
         THEN is_definer('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is SECURITY DEFINER', name, array_to_string(args, ', ')))
@@ -161,7 +162,7 @@ SELECT CASE WHEN definer
        END
   FROM expected_function ORDER BY name, args;
 
--- parallel safety: safe where nothing is written (82 tests)
+-- parallel safety: safe where nothing is written (83 tests)
 SELECT is(p.proparallel, e.parallel,
         format('jwt_auth.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -173,7 +174,7 @@ SELECT is(p.proparallel, e.parallel,
 
 -- every SECURITY DEFINER function pins its search_path to pg_catalog, pg_temp, and those
 -- that take a password, a token or a key keep the failing statement out of the server log
--- (18 tests)
+-- (19 tests)
 SELECT is(p.proconfig, ARRAY['search_path=pg_catalog, pg_temp'] ||
                        CASE WHEN e.name IN ('auth_login', 'auth_refresh', 'auth_logout', 'user_create',
                                             'user_import', 'user_set_password', 'key_import')

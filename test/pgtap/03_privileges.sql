@@ -5,7 +5,7 @@
 -- jwt_auth.* settings that decide what a token must carry (leeway, issuer,
 -- audience) are set by superusers only.
 BEGIN;
-SELECT plan(161);
+SELECT plan(162);
 
 CREATE ROLE jwt_auth_test_nobody NOLOGIN;
 CREATE ROLE jwt_auth_test_issuer NOLOGIN;
@@ -53,6 +53,8 @@ INSERT INTO withheld_function VALUES
     ('jwt_auth._key_parse(text, text)'), ('jwt_auth._key_parse(text, bytea)'),
     ('jwt_auth._key_parse(text, jsonb)'),
     ('jwt_auth._key_insert(text, text, text, bytea, jsonb)'),
+    -- PostgREST's jwt-secret, HMAC secrets included: the owner grants it to the authenticator
+    ('jwt_auth.postgrest_config()'),
     -- managing users, unlocking, purging, and every internal of login and sessions
     ('jwt_auth.user_create(text, text, text, jsonb)'), ('jwt_auth.user_import(text, text, text, jsonb)'),
     ('jwt_auth.user_set_password(text, text)'), ('jwt_auth.user_set_disabled(text, boolean)'),
@@ -160,6 +162,7 @@ SELECT set_eq(
              ('jwt_auth.key_import(text, text, text, text)'), ('jwt_auth.key_import(bytea, text, text, text)'),
              ('jwt_auth.key_import(jsonb, text, text, text)'), ('jwt_auth.key_set_status(text, text)'),
              ('jwt_auth.jwks()'), ('jwt_auth._key_insert(text, text, text, bytea, jsonb)'),
+             ('jwt_auth.postgrest_config()'),
              ('jwt_auth.user_create(text, text, text, jsonb)'), ('jwt_auth.user_import(text, text, text, jsonb)'),
              ('jwt_auth.user_set_password(text, text)'), ('jwt_auth.user_set_disabled(text, boolean)'),
              ('jwt_auth.user_delete(text)'), ('jwt_auth._user_insert(text, text, text, jsonb)'),

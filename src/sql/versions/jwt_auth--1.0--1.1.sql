@@ -471,3 +471,26 @@ BEGIN
     RETURN id;
 END
 $$;
+
+------------------------------------------------------------------------
+-- PostgREST: its jwt-secret from db-pre-config (the keys_changed trigger, in C, also sends
+-- NOTIFY pgrst, 'reload config' at commit)
+------------------------------------------------------------------------
+CREATE FUNCTION jwt_auth.postgrest_config() RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM pg_catalog.set_config('pgrst.jwt_secret', (
+        SELECT pg_catalog.jsonb_build_object('keys', coalesce(pg_catalog.jsonb_agg(
+                   CASE WHEN k.public_jwk IS NULL
+                        THEN pg_catalog.jsonb_build_object(
+                                 'kty', 'oct', 'kid', k.kid, 'alg', k.alg, 'use', 'sig',
+                                 'k', jwt_auth.base64url_encode(k.private_key))
+                        ELSE k.public_jwk END
+                   ORDER BY k.created_at, k.kid), '[]'::jsonb))::text
+          FROM jwt_auth.keys k
+         WHERE k.status OPERATOR(pg_catalog.<>) 'revoked'), true);
+END
+$$;
+COMMENT ON FUNCTION jwt_auth.postgrest_config() IS
+    'for PostgREST''s db-pre-config: sets pgrst.jwt_secret, for this transaction, to the JWK set of the keys not revoked (HMAC secrets included)';
+REVOKE ALL ON FUNCTION jwt_auth.postgrest_config() FROM PUBLIC;

@@ -16,6 +16,8 @@
  *   src/pg/sessions.c   refresh tokens, and revoking a session in a background
  *                       worker's transaction of its own (reuse detection)
  *   src/pg/throttle.c   failed-login counters in shared memory (when preloaded)
+ *   src/pg/passwords.c  imported password hashes: the import check, and the
+ *                       login's password check (crypt() for the bcrypt forms)
  *   src/pg/args.c       SQL arguments as core buffers and keys, parsed once per
  *                       call site
  *   src/pg/jsonb.c      JSON the core has parsed, as jsonb
@@ -36,6 +38,8 @@
  *   src/core/crypto.c   HMAC, RSA, RSA-PSS, ECDSA and EdDSA over OpenSSL
  *   src/core/jws.c      compact JWS tokens
  *   src/core/claims.c   the registered claims' checks
+ *   src/core/passwords.c  Django, Werkzeug and passlib password hashes: parsed,
+ *                       bounded and verified (OpenSSL, libargon2, libxcrypt)
  *   src/core/status.c   words for the core's result codes
  *   src/core/mem.c      the allocation hooks the glue points elsewhere
  * The SQL surface is built from the files in src/sql/ (users, login and

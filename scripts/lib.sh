@@ -15,7 +15,7 @@ PG_CONFIG=${PG_CONFIG:-pg_config}
 # the server header libpq/libpq-be.h (the client's address) includes gssapi.h.
 JWT_AUTH_PACKAGES=(
     postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap postgresql-contrib
-    libssl-dev libkrb5-dev clang libclang-rt-14-dev libipc-run-perl make gcc
+    libssl-dev libargon2-dev libcrypt-dev libkrb5-dev clang libclang-rt-14-dev libipc-run-perl make gcc
     libtap-parser-sourcehandler-pgtap-perl
 )
 

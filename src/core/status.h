@@ -77,6 +77,15 @@ typedef enum jwt_status
 	JWT_PGJWT_ALG,
 	JWT_KEY_SET_SIGN,
 	JWT_KEY_SET_IMPORT,
+	/* ... an imported password hash: of no known form, or beyond a bound (passwords.h) */
+	JWT_HASH_FORMAT,
+	JWT_HASH_PBKDF2_ITERATIONS,
+	JWT_HASH_SCRYPT_MEMORY,
+	JWT_HASH_SCRYPT_PARALLELISM,
+	JWT_HASH_ARGON2_MEMORY,
+	JWT_HASH_ARGON2_TIME,
+	JWT_HASH_ARGON2_LANES,
+	JWT_HASH_SHA_CRYPT_ROUNDS,
 
 	/* the key store cannot serve: SQLSTATE 55000 */
 	JWT_NO_ACTIVE_KEY,

@@ -114,6 +114,31 @@ jwt_auth_raise(jwt_status status, jws_alg alg, const char *claim)
 					errdetail("%s", detail),
 					errhidestmt(true));
 			break;
+		case JWT_HASH_FORMAT:
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("invalid password hash"),
+					errdetail("%s", detail),
+					errhint("Import a hash of one of these forms: bcrypt ($2a$, $2b$, $2y$, $2x$), md5-crypt ($1$), DES, "
+							"SHA-crypt ($5$, $6$), Argon2 ($argon2id$, $argon2i$), passlib's $pbkdf2-sha256$, $pbkdf2-sha512$ and $pbkdf2$, "
+							"Django's pbkdf2_sha256$, pbkdf2_sha1$, argon2$, bcrypt_sha256$ and bcrypt$, "
+							"Werkzeug's pbkdf2:sha256:N$ and scrypt:N:r:p$."),
+					errhidestmt(true));
+			break;
+		case JWT_HASH_PBKDF2_ITERATIONS:
+		case JWT_HASH_SCRYPT_MEMORY:
+		case JWT_HASH_SCRYPT_PARALLELISM:
+		case JWT_HASH_ARGON2_MEMORY:
+		case JWT_HASH_ARGON2_TIME:
+		case JWT_HASH_ARGON2_LANES:
+		case JWT_HASH_SHA_CRYPT_ROUNDS:
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("password hash is out of bounds"),
+					errdetail("%s", detail),
+					errhint("Bounds keep a login from being a denial of service; the user can be created with user_create() instead."),
+					errhidestmt(true));
+			break;
 		case JWT_NO_ACTIVE_KEY:
 			ereport(ERROR,
 					errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),

@@ -154,16 +154,18 @@ BEGIN
     IF NOT jwt_auth._throttle_begin(coalesce(u.username, auth_login.username), u.id IS NOT NULL) THEN
         RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
     END IF;
-    IF u.password_hash IS NOT NULL AND pg_catalog.octet_length(password) OPERATOR(pg_catalog.<=) 72 THEN
-        good := jwt_auth._crypt(password, u.password_hash) OPERATOR(pg_catalog.=)
-                u.password_hash COLLATE pg_catalog."C";
+    -- bcrypt reads 72 bytes of a password, and _password_verify checks no
+    -- longer one against a bcrypt hash; an imported hash of another form
+    -- (PBKDF2, scrypt, Argon2, SHA-crypt, Django's bcrypt_sha256) reads more
+    IF u.password_hash IS NOT NULL THEN
+        good := jwt_auth._password_verify(password, u.password_hash);
         cost := CASE WHEN u.password_hash ~ '^\$2a\$[0-9]{2}\$'
                      THEN pg_catalog.substr(u.password_hash, 5, 2)::integer ELSE 0 END;
     END IF;
-    -- no such user, no usable hash, or one cheaper than the configured bcrypt
-    -- (md5-crypt, DES, a lower cost): the configured bcrypt work as well, so
-    -- that no failure answers sooner than another; after a good login it is
-    -- the user's new hash
+    -- no such user, no usable hash, or one other than bcrypt at the configured
+    -- cost (md5-crypt, DES, a lower cost, any imported form): the configured
+    -- bcrypt work as well, so that no failure answers sooner than another;
+    -- after a good login it is the user's new hash
     IF cost OPERATOR(pg_catalog.<) s.bcrypt_cost THEN
         fresh := jwt_auth._crypt(password, jwt_auth._gen_salt('bf', s.bcrypt_cost));
     END IF;
@@ -172,7 +174,8 @@ BEGIN
         RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
     END IF;
     PERFORM jwt_auth._throttle_succeeded(u.username);
-    IF fresh IS NOT NULL THEN
+    -- (a password longer than bcrypt reads keeps its imported hash: cut, it would never match again)
+    IF fresh IS NOT NULL AND pg_catalog.octet_length(password) OPERATOR(pg_catalog.<=) 72 THEN
         u.password_hash := fresh;
     END IF;
     UPDATE jwt_auth.users x SET last_login_at = pg_catalog.now(), password_hash = u.password_hash

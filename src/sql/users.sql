@@ -10,7 +10,7 @@ CREATE TABLE jwt_auth.users (
     id            uuid PRIMARY KEY DEFAULT pg_catalog.gen_random_uuid(),
     username      text NOT NULL CHECK (pg_catalog.length(username) BETWEEN 1 AND 256
                                        AND username !~ '[[:cntrl:]]'),
-    password_hash text,          -- a crypt() hash; NULL: the user cannot log in
+    password_hash text,          -- a crypt() or imported hash (_hash_import); NULL: no login
     role          text,          -- NULL: jwt_auth.default_role
     claims        jsonb NOT NULL DEFAULT '{}' CHECK (pg_catalog.jsonb_typeof(claims) = 'object'),
     disabled      boolean NOT NULL DEFAULT false,
@@ -79,31 +79,22 @@ END
 $$;
 COMMENT ON FUNCTION jwt_auth._password_hash(text) IS 'internal: bcrypt hash of a password of an accepted length';
 
--- An imported hash, checked and normalised: $2b$ and $2y$ bcrypt hashes
--- (other libraries' names for the same hash) become $2a$, which pgcrypto
--- reads as bcrypt (it would take them for DES and never match).
+-- An imported hash, checked and normalised (src/pg/passwords.c): bcrypt's
+-- $2b$ and $2y$ become $2a$, which pgcrypto reads as bcrypt (it would take
+-- them for DES and never match), Django's bcrypt$ prefix goes; the other
+-- forms (passwords.h) stay as given. A hash of no known form, or one whose
+-- cost is beyond a bound, is error 22023 saying which.
 CREATE FUNCTION jwt_auth._hash_import(password_hash text) RETURNS text
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    h text := password_hash;
-BEGIN
-    IF h ~ '^\$2[by]\$' THEN
-        h := '$2a$' OPERATOR(pg_catalog.||) pg_catalog.substr(h, 5);
-    END IF;
-    IF h IS NULL OR NOT (
-           h ~ '^\$2[ax]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$'    -- bcrypt
-        OR h ~ '^\$1\$[./A-Za-z0-9]{1,8}\$[./A-Za-z0-9]{22}$'               -- md5-crypt
-        OR h ~ '^_[./A-Za-z0-9]{19}$'                                       -- extended DES
-        OR h ~ '^[./A-Za-z0-9]{13}$')                                       -- traditional DES
-       OR pg_catalog.length(jwt_auth._crypt('', h)) OPERATOR(pg_catalog.<>) pg_catalog.length(h) THEN
-        RAISE EXCEPTION 'invalid password hash'
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Import a hash pgcrypto''s crypt() verifies: bcrypt ($2a$, $2b$, $2y$, $2x$), md5-crypt ($1$), or DES.';
-    END IF;
-    RETURN h;
-END
-$$;
-COMMENT ON FUNCTION jwt_auth._hash_import(text) IS 'internal: a checked, normalised crypt() hash';
+AS 'MODULE_PATHNAME', 'jwt_auth_hash_import' LANGUAGE C CALLED ON NULL INPUT VOLATILE;
+COMMENT ON FUNCTION jwt_auth._hash_import(text) IS
+    'internal: a checked, normalised imported hash (crypt(), SHA-crypt, Argon2, PBKDF2, scrypt, Django, Werkzeug and passlib forms)';
+
+-- Whether a password matches a stored hash of any form _hash_import keeps;
+-- false, never an error, for a hash it does not read.
+CREATE FUNCTION jwt_auth._password_verify(password text, password_hash text) RETURNS boolean
+AS 'MODULE_PATHNAME', 'jwt_auth_password_verify' LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION jwt_auth._password_verify(text, text) IS
+    'internal: does a password match a stored hash (bcrypt and the other crypt() forms through pgcrypto)';
 
 CREATE FUNCTION jwt_auth._role_check(role text) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -181,7 +172,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION jwt_auth.user_import(text, text, text, jsonb) IS
-    'new user with an existing crypt() hash (bcrypt $2a$/$2b$/$2y$, md5-crypt, DES); re-hashed at its next good login';
+    'new user with an existing hash (bcrypt, md5-crypt, DES, SHA-crypt, Argon2, PBKDF2, scrypt; Django, Werkzeug and passlib forms); re-hashed at its next good login';
 
 -- The user a username names, locked; error 42704 when there is none.
 CREATE FUNCTION jwt_auth._user_lock(username text) RETURNS uuid

@@ -5,7 +5,7 @@
 -- jwt_auth.* settings that decide what a token must carry (leeway, issuer,
 -- audience) are set by superusers only.
 BEGIN;
-SELECT plan(162);
+SELECT plan(163);
 
 CREATE ROLE jwt_auth_test_nobody NOLOGIN;
 CREATE ROLE jwt_auth_test_issuer NOLOGIN;
@@ -60,7 +60,8 @@ INSERT INTO withheld_function VALUES
     ('jwt_auth.user_set_password(text, text)'), ('jwt_auth.user_set_disabled(text, boolean)'),
     ('jwt_auth.user_delete(text)'), ('jwt_auth.auth_unlock(text)'), ('jwt_auth.purge_expired()'),
     ('jwt_auth._user_insert(text, text, text, jsonb)'), ('jwt_auth._user_lock(text)'),
-    ('jwt_auth._password_hash(text)'), ('jwt_auth._hash_import(text)'), ('jwt_auth._role_check(text)'),
+    ('jwt_auth._password_hash(text)'), ('jwt_auth._hash_import(text)'), ('jwt_auth._password_verify(text, text)'),
+    ('jwt_auth._role_check(text)'),
     ('jwt_auth._require_primary()'), ('jwt_auth._crypt(text, text)'), ('jwt_auth._gen_salt(text, integer)'),
     ('jwt_auth._settings()'), ('jwt_auth._issue(jwt_auth.users, uuid, uuid, text, bytea)'),
     ('jwt_auth._session_revoke(uuid, text)'), ('jwt_auth._session_revoke_detached(uuid, text)'),

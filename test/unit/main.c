@@ -20,5 +20,6 @@ main(void)
 	asym_tests();
 	jwk_tests();
 	claims_tests();
+	passwords_tests();
 	return unit_finish();
 }

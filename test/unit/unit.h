@@ -72,5 +72,6 @@ extern void sign_tests(void);
 extern void asym_tests(void);
 extern void jwk_tests(void);
 extern void claims_tests(void);
+extern void passwords_tests(void);
 
 #endif

@@ -494,3 +494,117 @@ $$;
 COMMENT ON FUNCTION jwt_auth.postgrest_config() IS
     'for PostgREST''s db-pre-config: sets pgrst.jwt_secret, for this transaction, to the JWK set of the keys not revoked (HMAC secrets included)';
 REVOKE ALL ON FUNCTION jwt_auth.postgrest_config() FROM PUBLIC;
+
+------------------------------------------------------------------------
+-- Imported password hashes (issue 14): user_import takes Django's,
+-- Werkzeug's and passlib's forms (PBKDF2, scrypt, Argon2, SHA-crypt,
+-- bcrypt_sha256), bounded so that none makes a login a denial of service;
+-- auth_login verifies every form with _password_verify and re-hashes to
+-- bcrypt at the configured cost at the next good login.
+------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION jwt_auth._hash_import(password_hash text) RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_auth_hash_import' LANGUAGE C CALLED ON NULL INPUT VOLATILE;
+COMMENT ON FUNCTION jwt_auth._hash_import(text) IS
+    'internal: a checked, normalised imported hash (crypt(), SHA-crypt, Argon2, PBKDF2, scrypt, Django, Werkzeug and passlib forms)';
+
+-- Whether a password matches a stored hash of any form _hash_import keeps;
+-- false, never an error, for a hash it does not read.
+CREATE FUNCTION jwt_auth._password_verify(password text, password_hash text) RETURNS boolean
+AS 'MODULE_PATHNAME', 'jwt_auth_password_verify' LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION jwt_auth._password_verify(text, text) IS
+    'internal: does a password match a stored hash (bcrypt and the other crypt() forms through pgcrypto)';
+REVOKE ALL ON FUNCTION jwt_auth._password_verify(text, text) FROM PUBLIC;
+
+COMMENT ON FUNCTION jwt_auth.user_import(text, text, text, jsonb) IS
+    'new user with an existing hash (bcrypt, md5-crypt, DES, SHA-crypt, Argon2, PBKDF2, scrypt; Django, Werkzeug and passlib forms); re-hashed at its next good login';
+
+CREATE OR REPLACE FUNCTION jwt_auth.auth_login(username text, password text) RETURNS jsonb
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
+DECLARE
+    s record := jwt_auth._settings();
+    u jwt_auth.users;
+    good boolean := false;
+    cost integer := 0;
+    fresh text;
+    session_id uuid;
+BEGIN
+    PERFORM jwt_auth._require_primary();
+    IF username IS NULL OR password IS NULL THEN
+        RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
+    END IF;
+    -- lower() and = under the database's collation, as the unique index and the
+    -- throttle: never under one the argument brings (a nondeterministic one would
+    -- find the user under another name than the one the throttle counts)
+    SELECT * INTO u FROM jwt_auth.users x
+     WHERE pg_catalog.lower(x.username) OPERATOR(pg_catalog.=)
+           pg_catalog.lower(auth_login.username COLLATE pg_catalog."default");
+    -- counted for the user as stored, however it was spelled, else for the name
+    -- given; over the throttle's limit: the same answer at once, without bcrypt work
+    IF NOT jwt_auth._throttle_begin(coalesce(u.username, auth_login.username), u.id IS NOT NULL) THEN
+        RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
+    END IF;
+    -- bcrypt reads 72 bytes of a password, and _password_verify checks no
+    -- longer one against a bcrypt hash; an imported hash of another form
+    -- (PBKDF2, scrypt, Argon2, SHA-crypt, Django's bcrypt_sha256) reads more
+    IF u.password_hash IS NOT NULL THEN
+        good := jwt_auth._password_verify(password, u.password_hash);
+        cost := CASE WHEN u.password_hash ~ '^\$2a\$[0-9]{2}\$'
+                     THEN pg_catalog.substr(u.password_hash, 5, 2)::integer ELSE 0 END;
+    END IF;
+    -- no such user, no usable hash, or one other than bcrypt at the configured
+    -- cost (md5-crypt, DES, a lower cost, any imported form): the configured
+    -- bcrypt work as well, so that no failure answers sooner than another;
+    -- after a good login it is the user's new hash
+    IF cost OPERATOR(pg_catalog.<) s.bcrypt_cost THEN
+        fresh := jwt_auth._crypt(password, jwt_auth._gen_salt('bf', s.bcrypt_cost));
+    END IF;
+    IF NOT good OR u.disabled THEN
+        -- the attempt stays counted (in shared memory, which the error does not roll back)
+        RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
+    END IF;
+    PERFORM jwt_auth._throttle_succeeded(u.username);
+    -- (a password longer than bcrypt reads keeps its imported hash: cut, it would never match again)
+    IF fresh IS NOT NULL AND pg_catalog.octet_length(password) OPERATOR(pg_catalog.<=) 72 THEN
+        u.password_hash := fresh;
+    END IF;
+    UPDATE jwt_auth.users x SET last_login_at = pg_catalog.now(), password_hash = u.password_hash
+     WHERE x.id OPERATOR(pg_catalog.=) u.id;
+    INSERT INTO jwt_auth.sessions (user_id, expires_at)
+    VALUES (u.id, pg_catalog.now() OPERATOR(pg_catalog.+) s.session_max_lifetime)
+    RETURNING id INTO session_id;
+    RETURN jwt_auth._issue(u, session_id, NULL);
+END
+$$;
+COMMENT ON FUNCTION jwt_auth.auth_login(text, text) IS
+    'check a password; returns access_token, token_type, expires_in and refresh_token, or error 28P01';
+
+------------------------------------------------------------------------
+-- Logical replication (issue 16): a subscriber's open sessions learn of
+-- each applied change to jwt_auth.keys; a key replicated without its
+-- private part verifies there but does not sign (see keystore.sql).
+------------------------------------------------------------------------
+
+CREATE FUNCTION jwt_auth._keys_replicated() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NEW.private_key IS NULL AND NEW.public_jwk IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF NEW.private_key IS NULL AND NEW.status OPERATOR(pg_catalog.=) 'active' THEN
+        NEW.status := 'retired';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION jwt_auth._keys_replicated() IS
+    'internal: a key replicated without its private part verifies here but does not sign';
+REVOKE ALL ON FUNCTION jwt_auth._keys_replicated() FROM PUBLIC;
+ALTER TABLE jwt_auth.keys ENABLE ALWAYS TRIGGER keys_changed;
+CREATE TRIGGER keys_applied AFTER INSERT OR UPDATE OR DELETE ON jwt_auth.keys
+    FOR EACH ROW EXECUTE FUNCTION jwt_auth._keys_changed();
+ALTER TABLE jwt_auth.keys ENABLE REPLICA TRIGGER keys_applied;
+CREATE TRIGGER keys_replicated BEFORE INSERT OR UPDATE ON jwt_auth.keys
+    FOR EACH ROW EXECUTE FUNCTION jwt_auth._keys_replicated();
+ALTER TABLE jwt_auth.keys ENABLE REPLICA TRIGGER keys_replicated;

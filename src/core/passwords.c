@@ -315,8 +315,13 @@ parse_werkzeug_scrypt(span rest, parsed_hash *h)
 		h->cost < 2 || (h->cost & (h->cost - 1)) != 0 || h->r < 1)
 		return JWT_HASH_FORMAT;
 	h->scheme = JWT_PW_SCRYPT;
-	if (128 * h->cost * h->r > JWT_SCRYPT_MAX_MEMORY)
+	/* N and r each first, so that their product cannot overflow */
+	if (h->cost > JWT_SCRYPT_MAX_MEMORY / 128 || h->r > JWT_SCRYPT_MAX_MEMORY / 128 ||
+		128 * h->cost * h->r > JWT_SCRYPT_MAX_MEMORY)
 		return JWT_HASH_SCRYPT_MEMORY;
+	/* scrypt itself wants N < 2^(16 r) (OpenSSL refuses more): only r = 1 can miss it here */
+	if (h->r == 1 && h->cost >= 65536)
+		return JWT_HASH_FORMAT;
 	if (h->p < 1 || h->p > JWT_SCRYPT_MAX_P)
 		return JWT_HASH_SCRYPT_PARALLELISM;
 	return JWT_OK;

@@ -85,6 +85,10 @@ def vectors():
     add("passlib_pbkdf2_sha256", "passlib", pl.pbkdf2_sha256.using(rounds=1000).hash(PASSWORD))
     add("passlib_pbkdf2_sha512", "passlib", pl.pbkdf2_sha512.using(rounds=1000).hash(PASSWORD))
     add("passlib_pbkdf2_sha1", "passlib", pl.pbkdf2_sha1.using(rounds=1000).hash(PASSWORD))
+    add("passlib_pbkdf2_sha256_empty_salt", "passlib",
+        pl.pbkdf2_sha256.using(rounds=1, salt=b"").hash(PASSWORD))
+    h, maker = werkzeug_scrypt(PASSWORD, 32768, 1, 1)
+    add("werkzeug_scrypt_r1", maker, h)
     add("passlib_sha256_crypt", "passlib", pl.sha256_crypt.using(rounds=1000).hash(PASSWORD))
     add("passlib_sha256_crypt_implicit_rounds", "passlib",
         pl.sha256_crypt.using(rounds=5000).hash(PASSWORD))

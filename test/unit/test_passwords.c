@@ -191,6 +191,9 @@ costs_beyond_the_bounds_are_refused_at_import_with_their_code(void)
 	CHECK_STATUS(import_status("scrypt:262144:8:1$salt$" HEX_64), JWT_OK);
 	CHECK_STATUS(import_status("scrypt:524288:8:1$salt$" HEX_64), JWT_HASH_SCRYPT_MEMORY);
 	CHECK_STATUS(import_status("scrypt:16384:256:1$salt$" HEX_64), JWT_HASH_SCRYPT_MEMORY);
+	/* N and r so large that 128 * N * r wraps around 2^64 */
+	CHECK_STATUS(import_status("scrypt:8589934592:2147483648:1$salt$" HEX_64), JWT_HASH_SCRYPT_MEMORY);
+	CHECK_STATUS(import_status("scrypt:2:9999999999:1$salt$" HEX_64), JWT_HASH_SCRYPT_MEMORY);
 	CHECK_STATUS(import_status("scrypt:16384:8:16$salt$" HEX_64), JWT_OK);
 	CHECK_STATUS(import_status("scrypt:16384:8:17$salt$" HEX_64), JWT_HASH_SCRYPT_PARALLELISM);
 	CHECK_STATUS(import_status("scrypt:16384:8:0$salt$" HEX_64), JWT_HASH_SCRYPT_PARALLELISM);
@@ -236,6 +239,7 @@ malformed_hashes_are_refused(void)
 		"pbkdf2:sha256:1000$salt$" "000000000000000000000000000000000000000000000000000000000000000G",
 		"scrypt$salt$" HEX_64,
 		"scrypt:1000:8:1$salt$" HEX_64,	/* N not a power of 2 */
+		"scrypt:65536:1:1$salt$" HEX_64,	/* N not under 2^(16 r), which scrypt needs */
 		"scrypt:1024:8:1$salt$00",
 		"$pbkdf2-sha256$1000$c2FsdA$" "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+",	/* '+' is not ab64 */
 		"$pbkdf2-md5$1000$c2FsdA$AAAA",
@@ -255,6 +259,7 @@ malformed_hashes_are_refused(void)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (!CHECK_STATUS(import_status(bad[i]), JWT_HASH_FORMAT))
 			unit_diag("hash", bad[i]);
+	CHECK_STATUS(import_status("scrypt:32768:1:1$salt$" HEX_64), JWT_OK);
 	CHECK_STATUS(import_status("$1$saltsalt$0123456789012345678901"), JWT_OK);
 	CHECK_STATUS(import_status("_J9..salt0123456789a"), JWT_OK);
 	CHECK_STATUS(import_status("sa0123456789a"), JWT_OK);

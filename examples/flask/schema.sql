@@ -26,6 +26,8 @@ GRANT app_user TO app_authenticator;
 -- The app calls authenticate() before anything else, so claims() must never fall back to the
 -- request.jwt.claims setting, which any session can set for itself.
 ALTER ROLE app_authenticator SET jwt_auth.trust_request_claims = off;
+-- Cookie mode (a browser): the refresh cookie goes only to the app's refresh endpoint.
+ALTER ROLE app_authenticator SET jwt_auth.cookie_refresh_path = '/refresh';
 
 CREATE TABLE notes (
     id    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -13,6 +13,8 @@
  *                       uid(), role()
  *   src/pg/standing.c   whether a verified token's session, user and iat still
  *                       stand
+ *   src/pg/tokencache.c tokens verified with the stored keys, remembered per
+ *                       backend so that a token is verified once
  *   src/pg/sessions.c   refresh tokens, and revoking a session in a background
  *                       worker's transaction of its own (reuse detection)
  *   src/pg/throttle.c   failed-login counters in shared memory (when preloaded)
@@ -108,6 +110,14 @@ _PG_init(void)
 							   PGC_SUSET,
 							   0,
 							   NULL, NULL, NULL);
+	DefineCustomIntVariable("jwt_auth.token_cache_entries",
+							"Most tokens verified with the stored keys that each backend remembers, so as not to verify them again; 0: none.",
+							NULL, &jwt_auth_token_cache_entries, 1024, 0, 1000000,
+							PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("jwt_auth.token_cache_size",
+							"Most memory the tokens each backend remembers may take; 0: none.",
+							NULL, &jwt_auth_token_cache_kb, 8192, 0, MAX_KILOBYTES,
+							PGC_SUSET, GUC_UNIT_KB, NULL, NULL, NULL);
 	DefineCustomIntVariable("jwt_auth.access_ttl",
 							"Lifetime of the access tokens auth_login and auth_refresh issue.",
 							NULL, &access_ttl, 900, 1, INT_MAX,

@@ -263,6 +263,25 @@ class Report:
                 "select's TPS; against them, `authenticate()` with an HS256 token runs at "
                 f"{self.ratio('pgbench.auth_select_hs', 'pgbench.select_token'):.2f}× and with an ES256 "
                 f"token at {self.ratio('pgbench.auth_select_es', 'pgbench.select_token'):.2f}×.")
+            if self.has("pgbench.auth_select_hs_nocache", "pgbench.auth_select_es_nocache"):
+                add("")
+                add("The verified-token cache: each client reuses its tokens, as clients do for a token's "
+                    "life, so after its first sight a token is not verified again. With the cache off "
+                    "(every call verifies), against select_token: HS256 "
+                    f"{self.ratio('pgbench.auth_select_hs_nocache', 'pgbench.select_token'):.2f}× "
+                    f"(with it {self.ratio('pgbench.auth_select_hs', 'pgbench.select_token'):.2f}×), ES256 "
+                    f"{self.ratio('pgbench.auth_select_es_nocache', 'pgbench.select_token'):.2f}× "
+                    f"(with it {self.ratio('pgbench.auth_select_es', 'pgbench.select_token'):.2f}×).")
+            if self.has("auth.authenticate_us.es_cache_on", "auth.authenticate_us.es_cache_off",
+                        "auth.authenticate_us.hs_cache_on", "auth.authenticate_us.hs_cache_off"):
+                a = {k: self.num("auth.authenticate_us." + k)
+                     for k in ("es_cache_on", "es_cache_off", "hs_cache_on", "hs_cache_off")}
+                add("")
+                add("In one backend, µs of CPU time per `authenticate()` (the session and user lookups, "
+                    "the role switch and the claims kept included), median of the rounds, cache on and "
+                    f"off alternating: ES256 {a['es_cache_off']:.1f} without the cache, "
+                    f"{a['es_cache_on']:.1f} with it; HS256 {a['hs_cache_off']:.1f} without, "
+                    f"{a['hs_cache_on']:.1f} with it.")
             add("")
         if self.has("auth.login_ms.good", "auth.login_ms.bare_crypt"):
             good, bare = self.num("auth.login_ms.good"), self.num("auth.login_ms.bare_crypt")
@@ -376,6 +395,8 @@ PGBENCH = (
     ("select_token", "BEGIN; `SELECT token FROM bench_access_hs WHERE n = …` (not authenticated); the select; COMMIT"),
     ("auth_select_es", "BEGIN; `SELECT jwt_auth.authenticate(token) …` (ES256); the select under RLS; COMMIT"),
     ("auth_select_hs", "BEGIN; `SELECT jwt_auth.authenticate(token) …` (HS256); the select under RLS; COMMIT"),
+    ("auth_select_es_nocache", "auth_select_es with the verified-token cache off (`jwt_auth.token_cache_entries = 0`)"),
+    ("auth_select_hs_nocache", "auth_select_hs with the verified-token cache off"),
 )
 CLIP = 3.0
 

@@ -37,6 +37,10 @@ CREATE ROLE bench_user NOLOGIN;
 CREATE ROLE bench_app LOGIN NOINHERIT;
 GRANT bench_user TO bench_app;
 CREATE ROLE bench_plain LOGIN BYPASSRLS;
+-- bench_app with the verified-token cache off: every authenticate() verifies its token
+CREATE ROLE bench_app_nocache LOGIN NOINHERIT;
+GRANT bench_user TO bench_app_nocache;
+ALTER ROLE bench_app_nocache SET jwt_auth.token_cache_entries = 0;
 SET jwt_auth.bcrypt_cost = 4;
 SELECT jwt_auth.user_create('reader1', 'bench password', 'bench_user') IS NOT NULL AS created \gset
 INSERT INTO jwt_auth.users (username, password_hash, role)
@@ -63,7 +67,7 @@ SELECT (i - 1) * 10 + k, u.id, md5(i::text || '/' || k::text)
 ALTER TABLE bench_rows ENABLE ROW LEVEL SECURITY;
 CREATE POLICY own_rows ON bench_rows FOR SELECT USING (owner = jwt_auth.uid());
 GRANT SELECT ON bench_rows TO bench_user, bench_plain;
-GRANT SELECT ON bench_access_es, bench_access_hs TO bench_app;
+GRANT SELECT ON bench_access_es, bench_access_hs TO bench_app, bench_app_nocache;
 -- the same statements without authenticate(): what one more statement costs
 GRANT SELECT ON bench_access_hs TO bench_plain;
 

@@ -45,6 +45,14 @@ typedef struct auth_frame
 
 static auth_frame *current;		/* in TopTransactionContext, or NULL */
 
+/*
+ * request.jwt.claims as last read in this transaction, and its jsonb (in
+ * TopTransactionContext, or NULL): a policy calling uid() per row parses
+ * the setting once, not once a row, and again only when it changes.
+ */
+static char *request_claims_text;
+static Jsonb *request_claims;
+
 static void
 forget_at_end(XactEvent event, void *arg)
 {
@@ -56,6 +64,8 @@ forget_at_end(XactEvent event, void *arg)
 		case XACT_EVENT_PARALLEL_ABORT:
 		case XACT_EVENT_PREPARE:
 			current = NULL;		/* its memory goes with the transaction's */
+			request_claims_text = NULL;
+			request_claims = NULL;
 			break;
 		default:
 			break;
@@ -97,7 +107,22 @@ current_claims(void)
 	setting = GetConfigOption("request.jwt.claims", true, false);
 	if (setting == NULL || setting[0] == '\0')
 		return NULL;
-	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(setting)));
+	if (request_claims_text == NULL || strcmp(request_claims_text, setting) != 0)
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+		Jsonb	   *parsed = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(setting)));
+
+		/* no caller keeps the jsonb it was given past its own call */
+		if (request_claims_text != NULL)
+		{
+			pfree(request_claims_text);
+			pfree(request_claims);
+		}
+		request_claims_text = pstrdup(setting);
+		request_claims = parsed;
+		MemoryContextSwitchTo(old);
+	}
+	return request_claims;
 }
 
 /* a superuser, or a role with BYPASSRLS, CREATEROLE or REPLICATION? */

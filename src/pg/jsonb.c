@@ -140,14 +140,23 @@ push_value(JsonbParseState **state, const json_doc *doc, uint32_t t,
 }
 
 Datum
-jwt_auth_jsonb_take(json_doc *doc)
+jwt_auth_jsonb_of(const json_doc *doc)
 {
 	JsonbParseState *state = NULL;
 	JsonbValue *result = NULL;
 
+	push_value(&state, doc, 0, WJB_VALUE, &result);
+	return JsonbPGetDatum(JsonbValueToJsonb(result));
+}
+
+Datum
+jwt_auth_jsonb_take(json_doc *doc)
+{
+	Datum		result = (Datum) 0;
+
 	PG_TRY();
 	{
-		push_value(&state, doc, 0, WJB_VALUE, &result);
+		result = jwt_auth_jsonb_of(doc);
 	}
 	PG_CATCH();
 	{
@@ -156,7 +165,7 @@ jwt_auth_jsonb_take(json_doc *doc)
 	}
 	PG_END_TRY();
 	json_free(doc);
-	return JsonbPGetDatum(JsonbValueToJsonb(result));
+	return result;
 }
 
 Datum

@@ -64,6 +64,8 @@ extern double jwt_auth_now(void);
 
 /* jsonb.c: JSON the core checked, as jsonb (the doc is freed, even on error) */
 extern Datum jwt_auth_jsonb_take(json_doc *doc);
+/* the same, the doc left as it is */
+extern Datum jwt_auth_jsonb_of(const json_doc *doc);
 extern Datum jwt_auth_jsonb(const char *json, size_t len);
 /* the member name of a jsonb object, or NULL */
 extern JsonbValue *jwt_auth_jsonb_member(Jsonb *object, const char *name);
@@ -96,6 +98,8 @@ extern jwt_status jwt_auth_stored_key(const char *kid, jws_alg *alg, jwt_key **k
  */
 extern jwt_key *jwt_auth_signing_key(jws_alg *alg, const char **jwt_header,
 									 size_t *jwt_header_len);
+/* how many changes of the stored keys this backend has been told of */
+extern uint64 jwt_auth_keystore_generation(void);
 /* the OID of table jwt_auth.<table>; raises when it is missing */
 extern Oid	jwt_auth_table_relid(const char *table);
 /* the owner of table jwt_auth.<table>, and its OID when relid is not NULL */
@@ -103,6 +107,27 @@ extern Oid	jwt_auth_table_owner(const char *table, Oid *relid);
 
 /* tokens.c: the claims of a token verified with the stored keys and the settings; raises */
 extern Jsonb *jwt_auth_verify_stored(text *token);
+
+/* tokencache.c: tokens verified with the stored keys, by the SHA-256 of the whole token */
+extern int	jwt_auth_token_cache_entries;
+extern int	jwt_auth_token_cache_kb;
+typedef struct jwt_auth_token_key
+{
+	uint8		hash[32];
+} jwt_auth_token_key;
+typedef enum jwt_auth_cache_result
+{
+	JWT_AUTH_CACHE_OFF,			/* turned off: key not set */
+	JWT_AUTH_CACHE_MISS,		/* key set, for jwt_auth_token_cache_add */
+	JWT_AUTH_CACHE_HIT			/* doc and claims set, the cache's own (valid until the next call) */
+} jwt_auth_cache_result;
+extern jwt_auth_cache_result jwt_auth_token_cache_find(const char *token, size_t len, double now,
+													   jwt_auth_token_key *key,
+													   const json_doc **doc, Jsonb **claims);
+/* remember a token that verified: its claims parsed (doc, over text_len bytes) and as jsonb */
+extern void jwt_auth_token_cache_add(const jwt_auth_token_key *key, const json_doc *doc,
+									 size_t text_len, Jsonb *claims);
+extern void jwt_auth_token_cache_forget(const jwt_auth_token_key *key);
 
 /* standing.c: raise 28000 unless the claims' session, user and iat still stand */
 extern void jwt_auth_check_standing(Jsonb *claims);

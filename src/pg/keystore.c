@@ -56,6 +56,7 @@ static stored_key *cache;
 static int	cache_len;
 static bool cache_valid;
 static Oid	keys_relid = InvalidOid;
+static uint64 generation;		/* invalidations received: tokencache.c compares it */
 
 static void
 drop_cache(void)
@@ -72,7 +73,16 @@ static void
 keys_invalidated(Datum arg, Oid relid)
 {
 	if (relid == InvalidOid || relid == keys_relid)
+	{
 		cache_valid = false;
+		generation++;
+	}
+}
+
+uint64
+jwt_auth_keystore_generation(void)
+{
+	return generation;
 }
 
 void

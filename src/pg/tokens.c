@@ -250,17 +250,73 @@ rules_arg(FunctionCallInfo fcinfo)
 	return rules;
 }
 
+/*
+ * Verify a token with the stored keys and check its claims against the
+ * rules; on JWT_OK *claims (unless claims is NULL) gets them as jsonb. A
+ * token that verified before in this backend comes from the cache
+ * (tokencache.c): nothing is decoded, parsed or verified again, only its
+ * claims are checked, against the rules of this call.
+ */
+static jwt_status
+verify_stored_claims(text *token, const jwt_claim_rules *rules, Jsonb **claims,
+					 const char **claim)
+{
+	jwt_auth_token_key key;
+	jwt_auth_cache_result found;
+	const json_doc *cached_doc;
+	Jsonb	   *cached;
+	char	   *payload;
+	size_t		len;
+	json_doc	doc;
+	Jsonb	   *jb;
+	jwt_status	st;
+
+	*claim = NULL;
+	if (token == NULL)
+		return JWT_TOKEN_NULL;
+	found = jwt_auth_token_cache_find(VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token), rules->now,
+									  &key, &cached_doc, &cached);
+	if (found == JWT_AUTH_CACHE_HIT)
+	{
+		st = jwt_claims_check_doc(cached_doc, rules, claim);
+		if (st == JWT_OK && claims != NULL)
+			*claims = memcpy(palloc(VARSIZE(cached)), cached, VARSIZE(cached));
+		else if (st == JWT_TOKEN_EXPIRED)
+			jwt_auth_token_cache_forget(&key);
+		return st;
+	}
+	if ((st = verify(NULL, token, &payload, &len)) != JWT_OK)
+		return st;
+	if ((st = jwt_claims_parse(payload, len, &doc)) != JWT_OK)
+		return st;
+	if ((st = jwt_claims_check_doc(&doc, rules, claim)) != JWT_OK)
+	{
+		json_free(&doc);
+		return st;
+	}
+	if (found == JWT_AUTH_CACHE_MISS || claims != NULL)
+	{
+		jb = DatumGetJsonbP(jwt_auth_jsonb_of(&doc));
+		if (found == JWT_AUTH_CACHE_MISS)
+			jwt_auth_token_cache_add(&key, &doc, len, jb);
+		if (claims != NULL)
+			*claims = jb;
+	}
+	json_free(&doc);
+	return JWT_OK;
+}
+
 Jsonb *
 jwt_auth_verify_stored(text *token)
 {
 	jwt_claim_rules rules = rules_arg(NULL);
-	json_doc	claims;
+	Jsonb	   *claims;
 	const char *claim;
-	jwt_status	st = verify_claims(NULL, token, &rules, &claims, &claim);
+	jwt_status	st = verify_stored_claims(token, &rules, &claims, &claim);
 
 	if (st != JWT_OK)
 		jwt_auth_raise(st, JWS_ALG_INVALID, claim);
-	return DatumGetJsonbP(jwt_auth_jsonb_take(&claims));
+	return claims;
 }
 
 /*
@@ -274,9 +330,11 @@ jwt_auth_jwt_verify(PG_FUNCTION_ARGS)
 	jwt_claim_rules rules = rules_arg(fcinfo);
 	json_doc	claims;
 	const char *claim;
-	jwt_status	st = verify_claims(fcinfo, token_arg(fcinfo), &rules, &claims, &claim);
+	jwt_status	st;
 
-	if (st != JWT_OK)
+	if (PG_NARGS() == 1)
+		PG_RETURN_JSONB_P(jwt_auth_verify_stored(token_arg(fcinfo)));
+	if ((st = verify_claims(fcinfo, token_arg(fcinfo), &rules, &claims, &claim)) != JWT_OK)
 		jwt_auth_raise(st, JWS_ALG_INVALID, claim);
 	PG_RETURN_DATUM(jwt_auth_jsonb_take(&claims));
 }
@@ -290,6 +348,8 @@ jwt_auth_jwt_valid(PG_FUNCTION_ARGS)
 	json_doc	claims;
 	const char *claim;
 
+	if (PG_NARGS() == 1)
+		PG_RETURN_BOOL(verify_stored_claims(token_arg(fcinfo), &rules, NULL, &claim) == JWT_OK);
 	if (verify_claims(fcinfo, token_arg(fcinfo), &rules, &claims, &claim) != JWT_OK)
 		PG_RETURN_BOOL(false);
 	json_free(&claims);

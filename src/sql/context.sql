@@ -33,3 +33,9 @@ COMMENT ON FUNCTION jwt_auth.uid() IS 'the current request''s sub as a uuid (a u
 COMMENT ON FUNCTION jwt_auth.role() IS 'the current request''s role claim, or NULL';
 COMMENT ON FUNCTION jwt_auth._verified_claims() IS
     'internal: the claims authenticate() or pre_request() verified in this transaction, or NULL (never request.jwt.claims)';
+
+-- the verified-token cache of this backend (src/pg/tokencache.c), for tests and monitoring
+CREATE FUNCTION jwt_auth._token_cache_state(OUT entries integer, OUT bytes bigint, OUT allocated bigint)
+RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_token_cache_state' LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION jwt_auth._token_cache_state() IS
+    'internal: the tokens this backend remembers as verified, the bytes they count against jwt_auth.token_cache_size, and the memory its context holds';

@@ -4,7 +4,7 @@
 -- constraints, trigger and dump registration; and nothing in the schema
 -- that is not on the list.
 BEGIN;
-SELECT plan(663);
+SELECT plan(670);
 
 -- The contract, one row per function. volatility: verification reads the
 -- clock (STABLE), signing is VOLATILE, pure transforms are IMMUTABLE.
@@ -119,28 +119,29 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('claim',             '{text}',                 'jsonb', 'STABLE',   false, 'c',       'r', false),
     ('uid',               '{}',                     'uuid',  'STABLE',   false, 'c',       'r', false),
     ('role',              '{}',                     'text',  'STABLE',   false, 'c',       'r', false),
-    ('_verified_claims',  '{}',                     'jsonb', 'STABLE',   false, 'c',       'r', false);
+    ('_verified_claims',  '{}',                     'jsonb', 'STABLE',   false, 'c',       'r', false),
+    ('_token_cache_state', '{}',                    'record', 'VOLATILE', false, 'c',      'r', false);
 
--- the list above has the 84 functions of the SQL surface
-SELECT is((SELECT count(*) FROM expected_function)::int, 84,
-    'the expected SQL surface lists 84 functions');
+-- the list above has the 85 functions of the SQL surface
+SELECT is((SELECT count(*) FROM expected_function)::int, 85,
+    'the expected SQL surface lists 85 functions');
 
--- every function exists with its exact argument types (84 tests)
+-- every function exists with its exact argument types (85 tests)
 SELECT has_function('jwt_auth', name, args,
         format('function jwt_auth.%s(%s) exists', name, array_to_string(args, ', ')))
   FROM expected_function ORDER BY name, args;
 
--- every function returns its contract type (84 tests)
+-- every function returns its contract type (85 tests)
 SELECT function_returns('jwt_auth', name, args, returns,
         format('jwt_auth.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
   FROM expected_function ORDER BY name, args;
 
--- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (84 tests)
+-- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (85 tests)
 SELECT volatility_is('jwt_auth', name, args, volatility,
         format('jwt_auth.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
   FROM expected_function ORDER BY name, args;
 
--- strictness: NULL input gives NULL except where a NULL must be judged (84 tests)
+-- strictness: NULL input gives NULL except where a NULL must be judged (85 tests)
 SELECT CASE WHEN strict
         THEN is_strict('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -149,12 +150,12 @@ SELECT CASE WHEN strict
        END
   FROM expected_function ORDER BY name, args;
 
--- the language: C, except the key store's SQL and plpgsql wrappers (84 tests)
+-- the language: C, except the key store's SQL and plpgsql wrappers (85 tests)
 SELECT function_lang_is('jwt_auth', name, args, lang,
         format('jwt_auth.%s(%s) is written in %s', name, array_to_string(args, ', '), lang))
   FROM expected_function ORDER BY name, args;
 
--- exactly the key store's writers and jwks() run with their owner's rights (84 tests)
+-- exactly the key store's writers and jwks() run with their owner's rights (85 tests)
 SELECT CASE WHEN definer
         THEN is_definer('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is SECURITY DEFINER', name, array_to_string(args, ', ')))
@@ -163,7 +164,7 @@ SELECT CASE WHEN definer
        END
   FROM expected_function ORDER BY name, args;
 
--- parallel safety: safe where nothing is written (84 tests)
+-- parallel safety: safe where nothing is written (85 tests)
 SELECT is(p.proparallel, e.parallel,
         format('jwt_auth.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))

@@ -5,7 +5,7 @@
 -- jwt_auth.* settings that decide what a token must carry (leeway, issuer,
 -- audience) are set by superusers only.
 BEGIN;
-SELECT plan(163);
+SELECT plan(164);
 
 CREATE ROLE jwt_auth_test_nobody NOLOGIN;
 CREATE ROLE jwt_auth_test_issuer NOLOGIN;
@@ -69,7 +69,8 @@ INSERT INTO withheld_function VALUES
     ('jwt_auth._refresh_token_new()'), ('jwt_auth._refresh_token_hash(text)'),
     ('jwt_auth._refresh_token_child(text, bytea)'),
     ('jwt_auth._throttle_begin(text, boolean)'), ('jwt_auth._throttle_succeeded(text)'),
-    ('jwt_auth._throttle_reset(text)'), ('jwt_auth._throttle_state()');
+    ('jwt_auth._throttle_reset(text)'), ('jwt_auth._throttle_state()'),
+    ('jwt_auth._token_cache_state()');
 
 -- a catch-all for statements run as the unprivileged role: the SQLSTATE, or 'ok'
 CREATE FUNCTION pg_temp.sqlstate_of(query text) RETURNS text LANGUAGE plpgsql AS $$

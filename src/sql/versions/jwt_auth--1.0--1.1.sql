@@ -608,3 +608,15 @@ ALTER TABLE jwt_auth.keys ENABLE REPLICA TRIGGER keys_applied;
 CREATE TRIGGER keys_replicated BEFORE INSERT OR UPDATE ON jwt_auth.keys
     FOR EACH ROW EXECUTE FUNCTION jwt_auth._keys_replicated();
 ALTER TABLE jwt_auth.keys ENABLE REPLICA TRIGGER keys_replicated;
+
+------------------------------------------------------------------------
+-- Verified-token cache (issue 15): a token verified with the stored keys
+-- is remembered per backend; its state for tests and monitoring, owner only.
+------------------------------------------------------------------------
+
+-- the verified-token cache of this backend (src/pg/tokencache.c), for tests and monitoring
+CREATE FUNCTION jwt_auth._token_cache_state(OUT entries integer, OUT bytes bigint, OUT allocated bigint)
+RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_token_cache_state' LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION jwt_auth._token_cache_state() IS
+    'internal: the tokens this backend remembers as verified, the bytes they count against jwt_auth.token_cache_size, and the memory its context holds';
+REVOKE ALL ON FUNCTION jwt_auth._token_cache_state() FROM PUBLIC;

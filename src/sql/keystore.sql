@@ -24,6 +24,37 @@ CREATE TRIGGER keys_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON jwt_
 SELECT pg_catalog.pg_extension_config_dump('jwt_auth.keys', '');
 COMMENT ON TABLE jwt_auth.keys IS 'signing and verification keys; private material readable by the owner only';
 
+-- Logical replication into jwt_auth.keys (docs/deployment.md). The apply worker runs with
+-- session_replication_role = replica, where only triggers enabled REPLICA or ALWAYS fire, and
+-- it fires row-level triggers for the rows it applies, never a statement-level one (it does
+-- fire those of an applied TRUNCATE, and the table copy at subscription fires both). So
+-- keys_changed fires always, and keys_applied tells the subscriber's backends of each applied
+-- row, open sessions included. keys_replicated makes a replicated row one the subscriber can
+-- keep: a publication without private_key sends the active key without its private part,
+-- which a subscriber stores as retired (it verifies, it cannot sign), and an HMAC key with
+-- neither part, which it cannot verify with and skips.
+CREATE FUNCTION jwt_auth._keys_replicated() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NEW.private_key IS NULL AND NEW.public_jwk IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF NEW.private_key IS NULL AND NEW.status OPERATOR(pg_catalog.=) 'active' THEN
+        NEW.status := 'retired';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION jwt_auth._keys_replicated() IS
+    'internal: a key replicated without its private part verifies here but does not sign';
+ALTER TABLE jwt_auth.keys ENABLE ALWAYS TRIGGER keys_changed;
+CREATE TRIGGER keys_applied AFTER INSERT OR UPDATE OR DELETE ON jwt_auth.keys
+    FOR EACH ROW EXECUTE FUNCTION jwt_auth._keys_changed();
+ALTER TABLE jwt_auth.keys ENABLE REPLICA TRIGGER keys_applied;
+CREATE TRIGGER keys_replicated BEFORE INSERT OR UPDATE ON jwt_auth.keys
+    FOR EACH ROW EXECUTE FUNCTION jwt_auth._keys_replicated();
+ALTER TABLE jwt_auth.keys ENABLE REPLICA TRIGGER keys_replicated;
+
 -- Not STRICT: a NULL algorithm or key is error 22004, as in the token functions.
 CREATE FUNCTION jwt_auth._key_new(alg text, OUT private_key bytea, OUT public_jwk jsonb)
 RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_key_new' LANGUAGE C VOLATILE;

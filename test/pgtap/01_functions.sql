@@ -4,7 +4,7 @@
 -- constraints, trigger and dump registration; and nothing in the schema
 -- that is not on the list.
 BEGIN;
-SELECT plan(670);
+SELECT plan(680);
 
 -- The contract, one row per function. volatility: verification reads the
 -- clock (STABLE), signing is VOLATILE, pure transforms are IMMUTABLE.
@@ -73,6 +73,7 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('postgrest_config', '{}',                   'void',  'VOLATILE', false, 'plpgsql', 'u', true),
     -- its internals
     ('_keys_changed',  '{}',                     'trigger', 'VOLATILE', false, 'c',    'u', false),
+    ('_keys_replicated', '{}',                   'trigger', 'VOLATILE', false, 'plpgsql', 'u', false),
     ('_key_new',       '{text}',                 'record',  'VOLATILE', false, 'c',    'u', false),
     ('_key_parse',     '{text,text}',            'record',  'IMMUTABLE', false, 'c',   'u', false),
     ('_key_parse',     '{text,bytea}',           'record',  'IMMUTABLE', false, 'c',   'u', false),
@@ -122,26 +123,26 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('_verified_claims',  '{}',                     'jsonb', 'STABLE',   false, 'c',       'r', false),
     ('_token_cache_state', '{}',                    'record', 'VOLATILE', false, 'c',      'r', false);
 
--- the list above has the 85 functions of the SQL surface
-SELECT is((SELECT count(*) FROM expected_function)::int, 85,
-    'the expected SQL surface lists 85 functions');
+-- the list above has the 86 functions of the SQL surface
+SELECT is((SELECT count(*) FROM expected_function)::int, 86,
+    'the expected SQL surface lists 86 functions');
 
--- every function exists with its exact argument types (85 tests)
+-- every function exists with its exact argument types (86 tests)
 SELECT has_function('jwt_auth', name, args,
         format('function jwt_auth.%s(%s) exists', name, array_to_string(args, ', ')))
   FROM expected_function ORDER BY name, args;
 
--- every function returns its contract type (85 tests)
+-- every function returns its contract type (86 tests)
 SELECT function_returns('jwt_auth', name, args, returns,
         format('jwt_auth.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
   FROM expected_function ORDER BY name, args;
 
--- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (85 tests)
+-- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (86 tests)
 SELECT volatility_is('jwt_auth', name, args, volatility,
         format('jwt_auth.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
   FROM expected_function ORDER BY name, args;
 
--- strictness: NULL input gives NULL except where a NULL must be judged (85 tests)
+-- strictness: NULL input gives NULL except where a NULL must be judged (86 tests)
 SELECT CASE WHEN strict
         THEN is_strict('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -150,12 +151,12 @@ SELECT CASE WHEN strict
        END
   FROM expected_function ORDER BY name, args;
 
--- the language: C, except the key store's SQL and plpgsql wrappers (85 tests)
+-- the language: C, except the key store's SQL and plpgsql wrappers (86 tests)
 SELECT function_lang_is('jwt_auth', name, args, lang,
         format('jwt_auth.%s(%s) is written in %s', name, array_to_string(args, ', '), lang))
   FROM expected_function ORDER BY name, args;
 
--- exactly the key store's writers and jwks() run with their owner's rights (85 tests)
+-- exactly the key store's writers and jwks() run with their owner's rights (86 tests)
 SELECT CASE WHEN definer
         THEN is_definer('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is SECURITY DEFINER', name, array_to_string(args, ', ')))
@@ -164,7 +165,7 @@ SELECT CASE WHEN definer
        END
   FROM expected_function ORDER BY name, args;
 
--- parallel safety: safe where nothing is written (85 tests)
+-- parallel safety: safe where nothing is written (86 tests)
 SELECT is(p.proparallel, e.parallel,
         format('jwt_auth.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -328,6 +329,21 @@ SELECT is(
       WHERE t.tgrelid = 'jwt_auth.keys'::regclass AND t.tgname = 'keys_changed'),
     'CREATE TRIGGER keys_changed AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON jwt_auth.keys FOR EACH STATEMENT EXECUTE FUNCTION jwt_auth._keys_changed()',
     'keys_changed fires after every kind of change, TRUNCATE included, once per statement');
+-- logical replication: the apply worker fires triggers enabled ALWAYS or REPLICA, and row-level ones only
+SELECT is(
+    (SELECT t.tgenabled FROM pg_catalog.pg_trigger t
+      WHERE t.tgrelid = 'jwt_auth.keys'::regclass AND t.tgname = 'keys_changed'),
+    'A', 'keys_changed fires always, in a logical-replication apply worker too');
+SELECT is(
+    (SELECT pg_catalog.pg_get_triggerdef(t.oid) || ' (' || t.tgenabled::text || ')' FROM pg_catalog.pg_trigger t
+      WHERE t.tgrelid = 'jwt_auth.keys'::regclass AND t.tgname = 'keys_applied'),
+    'CREATE TRIGGER keys_applied AFTER INSERT OR DELETE OR UPDATE ON jwt_auth.keys FOR EACH ROW EXECUTE FUNCTION jwt_auth._keys_changed() (R)',
+    'keys_applied tells the backends of each row an apply worker writes (enabled REPLICA)');
+SELECT is(
+    (SELECT pg_catalog.pg_get_triggerdef(t.oid) || ' (' || t.tgenabled::text || ')' FROM pg_catalog.pg_trigger t
+      WHERE t.tgrelid = 'jwt_auth.keys'::regclass AND t.tgname = 'keys_replicated'),
+    'CREATE TRIGGER keys_replicated BEFORE INSERT OR UPDATE ON jwt_auth.keys FOR EACH ROW EXECUTE FUNCTION jwt_auth._keys_replicated() (R)',
+    'keys_replicated checks each row an apply worker writes (enabled REPLICA)');
 SELECT isnt(pg_catalog.obj_description('jwt_auth.keys'::regclass, 'pg_class'), NULL,
     'jwt_auth.keys has a comment');
 SELECT ok(

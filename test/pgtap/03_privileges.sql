@@ -5,7 +5,7 @@
 -- jwt_auth.* settings that decide what a token must carry (leeway, issuer,
 -- audience) are set by superusers only.
 BEGIN;
-SELECT plan(164);
+SELECT plan(165);
 
 CREATE ROLE jwt_auth_test_nobody NOLOGIN;
 CREATE ROLE jwt_auth_test_issuer NOLOGIN;
@@ -49,7 +49,7 @@ INSERT INTO withheld_function VALUES
     ('jwt_auth.key_import(text, text, text, text)'), ('jwt_auth.key_import(bytea, text, text, text)'),
     ('jwt_auth.key_import(jsonb, text, text, text)'),
     ('jwt_auth.key_set_status(text, text)'),
-    ('jwt_auth._keys_changed()'), ('jwt_auth._key_new(text)'),
+    ('jwt_auth._keys_changed()'), ('jwt_auth._keys_replicated()'), ('jwt_auth._key_new(text)'),
     ('jwt_auth._key_parse(text, text)'), ('jwt_auth._key_parse(text, bytea)'),
     ('jwt_auth._key_parse(text, jsonb)'),
     ('jwt_auth._key_insert(text, text, text, bytea, jsonb)'),
@@ -122,7 +122,7 @@ SELECT is_empty(
          AND p.oid NOT IN (SELECT signature FROM granted_function)$$,
     'PUBLIC may execute no function of jwt_auth beyond the granted ones');
 
--- PUBLIC may not execute any of the withheld functions (40 tests)
+-- PUBLIC may not execute any of the withheld functions (41 tests)
 SELECT function_privs_are('jwt_auth', p.proname, coalesce(string_to_array(nullif(pg_catalog.oidvectortypes(p.proargtypes), ''), ', ')::name[], '{}'),
         'public', ARRAY[]::text[],
         format('PUBLIC may not execute %s', w.signature))

@@ -62,6 +62,7 @@
 #include "utils/timestamp.h"
 
 #include "jwt_auth.h"
+#include "passwords.h"
 
 PG_MODULE_MAGIC;
 
@@ -73,6 +74,15 @@ bool		jwt_auth_trust_request_claims = false;
 int			jwt_auth_max_failed_logins = 5;
 int			jwt_auth_max_failed_logins_per_address = 100;
 int			jwt_auth_lockout_time = 900;
+int			jwt_auth_password_scheme = JWT_AUTH_PASSWORD_BCRYPT;
+int			jwt_auth_argon2_memory = 19456;	/* KiB: OWASP's minimum for Argon2id, as t and p */
+int			jwt_auth_argon2_time = 2;
+int			jwt_auth_argon2_parallelism = 1;
+static const struct config_enum_entry password_hash_options[] = {
+	{"bcrypt", JWT_AUTH_PASSWORD_BCRYPT, false},
+	{"argon2id", JWT_AUTH_PASSWORD_ARGON2ID, false},
+	{NULL, 0, false}
+};
 
 static int	access_ttl = 900;
 static int	refresh_ttl = 30 * 86400;
@@ -134,6 +144,23 @@ _PG_init(void)
 							"How long a used refresh token still gets a fresh pair (concurrent clients); later reuse revokes the session.",
 							NULL, &refresh_reuse_interval, 10, 0, 3600,
 							PGC_SUSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomEnumVariable("jwt_auth.password_hash",
+							 "Scheme of new password hashes: bcrypt or argon2id; a user's hash of another scheme, or at lower costs, is re-hashed at its next good login.",
+							 NULL, &jwt_auth_password_scheme, JWT_AUTH_PASSWORD_BCRYPT, password_hash_options,
+							 PGC_SUSET, 0, NULL, NULL, NULL);
+	/* the ranges are those an imported Argon2 hash must keep (passwords.h), m >= 8 p included */
+	DefineCustomIntVariable("jwt_auth.argon2_memory",
+							"Memory of a new Argon2id password hash (m).",
+							NULL, &jwt_auth_argon2_memory, 19456, 1024, JWT_ARGON2_MAX_MEMORY_KIB,
+							PGC_SUSET, GUC_UNIT_KB, NULL, NULL, NULL);
+	DefineCustomIntVariable("jwt_auth.argon2_time",
+							"Passes of a new Argon2id password hash (t).",
+							NULL, &jwt_auth_argon2_time, 2, 1, JWT_ARGON2_MAX_TIME,
+							PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("jwt_auth.argon2_parallelism",
+							"Lanes of a new Argon2id password hash (p), computed one after another.",
+							NULL, &jwt_auth_argon2_parallelism, 1, 1, JWT_ARGON2_MAX_LANES,
+							PGC_SUSET, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("jwt_auth.bcrypt_cost",
 							"bcrypt cost of new password hashes; weaker hashes are re-hashed at the next good login.",
 							NULL, &bcrypt_cost, 10, 4, 31,

@@ -24,6 +24,7 @@
 #include <argon2.h>
 #include <crypt.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -700,6 +701,77 @@ jwt_password_verify(const char *password, size_t password_len, const char *hash,
 	}
 	call->setting = hash + h.crypt_at;
 	call->setting_len = len - h.crypt_at;
+	return JWT_OK;
+}
+
+bool
+jwt_password_is_current(const char *hash, size_t len, const jwt_password_policy *policy)
+{
+	parsed_hash h;
+
+	if (parse_hash(hash, len, false, &h) != JWT_OK)
+		return false;
+	if (policy->argon2id)
+		return h.scheme == JWT_PW_ARGON2 && h.argon2_type == Argon2_id &&
+			h.argon2_version == ARGON2_VERSION_13 && h.cost >= policy->argon2_memory_kib &&
+			h.r >= policy->argon2_time && h.p >= policy->argon2_lanes;
+	/* bcrypt as pgcrypto writes it, at the cost or higher */
+	return h.scheme == JWT_PW_CRYPT && h.crypt_at == 0 && len == 60 &&
+		memcmp(hash, "$2a$", 4) == 0 && (hash[4] - '0') * 10 + (hash[5] - '0') >= policy->bcrypt_cost;
+}
+
+/* base64 without padding, standard alphabet (PHC strings) */
+static size_t
+encode_base64(const uint8_t *in, size_t n, char *out)
+{
+	size_t		len = b64url_encode(in, n, out);
+
+	for (size_t i = 0; i < len; i++)
+		out[i] = out[i] == '-' ? '+' : out[i] == '_' ? '/' : out[i];
+	return len;
+}
+
+jwt_status
+jwt_password_argon2id(const char *password, size_t password_len, const uint8_t salt[JWT_ARGON2_SALT_LEN],
+					  const jwt_password_policy *policy, char **out)
+{
+	parsed_hash h;
+	uint8_t		digest[JWT_ARGON2_HASH_LEN];
+	char		salt64[32],
+				digest64[64],
+				head[96];
+	size_t		salt_len,
+				digest_len,
+				head_len;
+	jwt_status	st;
+	char	   *s;
+
+	*out = NULL;
+	memset(&h, 0, sizeof(h));
+	h.scheme = JWT_PW_ARGON2;
+	h.argon2_type = Argon2_id;
+	h.argon2_version = ARGON2_VERSION_13;
+	h.cost = policy->argon2_memory_kib;
+	h.r = policy->argon2_time;
+	h.p = policy->argon2_lanes;
+	memcpy(h.salt, salt, JWT_ARGON2_SALT_LEN);
+	h.salt_len = JWT_ARGON2_SALT_LEN;
+	h.digest_len = JWT_ARGON2_HASH_LEN;
+	if ((st = derive(&h, password, password_len, digest)) != JWT_OK)
+		return st;
+	salt_len = encode_base64(salt, JWT_ARGON2_SALT_LEN, salt64);
+	digest_len = encode_base64(digest, JWT_ARGON2_HASH_LEN, digest64);
+	OPENSSL_cleanse(digest, sizeof(digest));
+	head_len = (size_t) snprintf(head, sizeof(head), "$argon2id$v=19$m=%u,t=%u,p=%u$",
+								 policy->argon2_memory_kib, policy->argon2_time, policy->argon2_lanes);
+	if ((s = jwt_malloc(head_len + salt_len + 1 + digest_len + 1)) == NULL)
+		return JWT_NOMEM;
+	memcpy(s, head, head_len);
+	memcpy(s + head_len, salt64, salt_len);
+	s[head_len + salt_len] = '$';
+	memcpy(s + head_len + salt_len + 1, digest64, digest_len);
+	s[head_len + salt_len + 1 + digest_len] = '\0';
+	*out = s;
 	return JWT_OK;
 }
 

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "status.h"
 
@@ -83,6 +84,35 @@ extern jwt_status jwt_password_import(const char *hash, size_t len, char **out, 
 extern jwt_status jwt_password_verify(const char *password, size_t password_len,
 									  const char *hash, size_t len,
 									  bool *match, jwt_crypt_call *call);
+
+/*
+ * The scheme new passwords are hashed with (jwt_auth.password_hash), and
+ * its costs: a stored hash of another scheme or at lower costs is re-hashed
+ * at the user's next good login.
+ */
+typedef struct jwt_password_policy
+{
+	bool		argon2id;		/* else bcrypt */
+	int			bcrypt_cost;
+	uint32_t	argon2_memory_kib;
+	uint32_t	argon2_time;
+	uint32_t	argon2_lanes;
+} jwt_password_policy;
+
+#define JWT_ARGON2_SALT_LEN 16
+#define JWT_ARGON2_HASH_LEN 32
+
+/* is a stored hash of the policy's scheme, at its costs or higher? */
+extern bool jwt_password_is_current(const char *hash, size_t len, const jwt_password_policy *policy);
+
+/*
+ * A new Argon2id (version 19) hash of the password under the policy's
+ * costs, with the caller's random salt, as a PHC string (jwt_malloc'd):
+ * $argon2id$v=19$m=..,t=..,p=..$salt$hash, as argon2-cffi writes one.
+ */
+extern jwt_status jwt_password_argon2id(const char *password, size_t password_len,
+										const uint8_t salt[JWT_ARGON2_SALT_LEN],
+										const jwt_password_policy *policy, char **out);
 
 /* crypt()'s answer compared with the setting, in constant time */
 extern bool jwt_crypt_call_matches(const jwt_crypt_call *call, const char *result, size_t result_len);

@@ -32,6 +32,13 @@ extern bool jwt_auth_trust_request_claims;
 extern int	jwt_auth_max_failed_logins;
 extern int	jwt_auth_max_failed_logins_per_address;
 extern int	jwt_auth_lockout_time;
+/* the scheme of new password hashes, and Argon2id's costs (passwords.c) */
+#define JWT_AUTH_PASSWORD_BCRYPT 0
+#define JWT_AUTH_PASSWORD_ARGON2ID 1
+extern int	jwt_auth_password_scheme;
+extern int	jwt_auth_argon2_memory;
+extern int	jwt_auth_argon2_time;
+extern int	jwt_auth_argon2_parallelism;
 
 /* errors.c: every error jwt_auth raises, none with the statement in the log */
 extern void jwt_auth_raise(jwt_status status, jws_alg alg, const char *claim) pg_attribute_noreturn();

@@ -135,7 +135,7 @@ DECLARE
     s record := jwt_auth._settings();
     u jwt_auth.users;
     good boolean := false;
-    cost integer := 0;
+    current boolean := false;
     fresh text;
     session_id uuid;
 BEGIN
@@ -159,23 +159,24 @@ BEGIN
     -- (PBKDF2, scrypt, Argon2, SHA-crypt, Django's bcrypt_sha256) reads more
     IF u.password_hash IS NOT NULL THEN
         good := jwt_auth._password_verify(password, u.password_hash);
-        cost := CASE WHEN u.password_hash ~ '^\$2a\$[0-9]{2}\$'
-                     THEN pg_catalog.substr(u.password_hash, 5, 2)::integer ELSE 0 END;
+        current := jwt_auth._password_current(u.password_hash);
     END IF;
-    -- no such user, no usable hash, or one other than bcrypt at the configured
-    -- cost (md5-crypt, DES, a lower cost, any imported form): the configured
-    -- bcrypt work as well, so that no failure answers sooner than another;
-    -- after a good login it is the user's new hash
-    IF cost OPERATOR(pg_catalog.<) s.bcrypt_cost THEN
-        fresh := jwt_auth._crypt(password, jwt_auth._gen_salt('bf', s.bcrypt_cost));
+    -- no such user, no usable hash, one not of jwt_auth.password_hash at its
+    -- costs (md5-crypt, DES, a lower cost, any imported form), or a password
+    -- longer than bcrypt reads (no bcrypt hash was checked): a new hash as
+    -- well, so that no failure answers sooner than another; after a good
+    -- login it is the user's new hash
+    IF NOT current OR pg_catalog.octet_length(password) OPERATOR(pg_catalog.>) 72 THEN
+        fresh := jwt_auth._password_new(password);
     END IF;
     IF NOT good OR u.disabled THEN
         -- the attempt stays counted (in shared memory, which the error does not roll back)
         RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
     END IF;
     PERFORM jwt_auth._throttle_succeeded(u.username);
-    -- (a password longer than bcrypt reads keeps its imported hash: cut, it would never match again)
-    IF fresh IS NOT NULL AND pg_catalog.octet_length(password) OPERATOR(pg_catalog.<=) 72 THEN
+    -- only a new hash that verifies the password: a password longer than bcrypt
+    -- reads keeps its imported hash (cut, it would never match again)
+    IF NOT current AND jwt_auth._password_verify(password, fresh) THEN
         u.password_hash := fresh;
     END IF;
     UPDATE jwt_auth.users x SET last_login_at = pg_catalog.now(), password_hash = u.password_hash

@@ -54,11 +54,15 @@ END
 $$;
 COMMENT ON FUNCTION jwt_auth._require_primary() IS 'internal: error 25006 on a hot standby';
 
--- A password as a new bcrypt hash, after the length checks.
+-- A password as a new hash under jwt_auth.password_hash (bcrypt at
+-- jwt_auth.bcrypt_cost, or Argon2id), after the length checks: bcrypt reads
+-- 72 bytes, so a longer password is refused under it, never cut.
 CREATE FUNCTION jwt_auth._password_hash(password text) RETURNS text
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     s record := jwt_auth._settings();
+    longest integer := CASE pg_catalog.current_setting('jwt_auth.password_hash')
+                       WHEN 'bcrypt' THEN 72 ELSE 1024 END;
 BEGIN
     IF password IS NULL THEN
         RAISE EXCEPTION 'password must not be null' USING ERRCODE = 'null_value_not_allowed';
@@ -69,16 +73,29 @@ BEGIN
                   DETAIL = pg_catalog.format('A password has at least %s characters (jwt_auth.min_password_length).',
                                              s.min_password_length);
     END IF;
-    IF pg_catalog.octet_length(password) OPERATOR(pg_catalog.>) 72 THEN
+    IF pg_catalog.octet_length(password) OPERATOR(pg_catalog.>) longest THEN
         RAISE EXCEPTION 'password is too long'
             USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'bcrypt reads the first 72 bytes of a password; a longer one would be cut, so it is refused.';
+                  DETAIL = CASE longest WHEN 72
+                           THEN 'bcrypt reads the first 72 bytes of a password; a longer one would be cut, so it is refused.'
+                           ELSE 'A password has at most 1024 bytes.' END;
     END IF;
-    RETURN jwt_auth._crypt(password, jwt_auth._gen_salt('bf', s.bcrypt_cost));
+    RETURN jwt_auth._password_new(password);
 END
 $$;
-COMMENT ON FUNCTION jwt_auth._password_hash(text) IS 'internal: bcrypt hash of a password of an accepted length';
+COMMENT ON FUNCTION jwt_auth._password_hash(text) IS 'internal: a new hash (jwt_auth.password_hash) of a password of an accepted length';
 
+-- A new hash under jwt_auth.password_hash, with no length rule; whether a
+-- stored hash is of that scheme at its costs (else it is re-hashed at the
+-- next good login). Both in src/pg/passwords.c.
+CREATE FUNCTION jwt_auth._password_new(password text) RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_auth_password_new' LANGUAGE C STRICT VOLATILE;
+CREATE FUNCTION jwt_auth._password_current(password_hash text) RETURNS boolean
+AS 'MODULE_PATHNAME', 'jwt_auth_password_current' LANGUAGE C STRICT STABLE;
+COMMENT ON FUNCTION jwt_auth._password_new(text) IS
+    'internal: a new hash of a password under jwt_auth.password_hash (bcrypt through pgcrypto, or Argon2id)';
+COMMENT ON FUNCTION jwt_auth._password_current(text) IS
+    'internal: is a stored hash of the scheme and at the costs of jwt_auth.password_hash (no re-hash due)';
 -- An imported hash, checked and normalised (src/pg/passwords.c): bcrypt's
 -- $2b$ and $2y$ become $2a$, which pgcrypto reads as bcrypt (it would take
 -- them for DES and never match), Django's bcrypt$ prefix goes; the other

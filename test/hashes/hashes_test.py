@@ -6,7 +6,8 @@ password at its own default costs (bcrypt forms also at cost 4, below the
 configured 6, to show them re-hashed), then for each hash: user_import takes it,
 a wrong password is 28P01, the right one logs in, the stored hash is then bcrypt
 $2a$ at jwt_auth.bcrypt_cost (one at a higher cost is kept as it is), and the
-password logs in with the new hash.
+password logs in with the new hash. Then, under jwt_auth.password_hash = argon2id,
+logins re-hash to Argon2id, which argon2-cffi verifies, and back under bcrypt to bcrypt.
 """
 import hashlib
 import os
@@ -168,6 +169,36 @@ def main():
            "its first 72 bytes alone fail with 28P01")
     tap.ok(sqlstate(cur, "SELECT jwt_auth.auth_login(%s, %s)", ("no-such-user", pw)) == "28P01",
            "an unknown user fails with the same 28P01")
+
+    # new hashes under jwt_auth.password_hash = argon2id, at its defaults (OWASP's minimums)
+    cur.execute("SET jwt_auth.password_hash = 'argon2id'")
+    cur.execute("SELECT jwt_auth.user_import('argon-1', %s, %s)",
+                (dj.make_password(pw, hasher=dj.PBKDF2PasswordHasher()), ROLE))
+    tap.ok(sqlstate(cur, "SELECT jwt_auth.auth_login(%s, %s)", ("argon-1", wrong)) == "28P01",
+           "under argon2id: a wrong password for a Django PBKDF2 user fails with 28P01")
+    tap.ok(login(cur, "argon-1", pw), "under argon2id: the right one logs in")
+    after = stored(cur, "argon-1")
+    tap.ok(after.startswith("$argon2id$v=19$m=19456,t=2,p=1$"),
+           "and the stored hash is Argon2id at m=19456, t=2, p=1")
+    try:
+        cffi_ok = argon2.PasswordHasher().verify(after, pw)
+    except argon2.exceptions.VerificationError:
+        cffi_ok = False
+    tap.ok(cffi_ok, "argon2-cffi verifies that hash with the password")
+    tap.ok(login(cur, "argon-1", pw) and stored(cur, "argon-1") == after,
+           "the password logs in with it, and it is kept")
+    tap.ok(login(cur, "imported-0", pw) and stored(cur, "imported-0").startswith("$argon2id$"),
+           "a user whose hash is bcrypt logs in and is re-hashed to Argon2id")
+    cur.execute("SELECT jwt_auth.user_create('argon-2', %s, %s)", (pw, ROLE))
+    tap.ok(stored(cur, "argon-2").startswith("$argon2id$") and login(cur, "argon-2", pw),
+           "user_create hashes with Argon2id, and that user logs in")
+    cur.execute("SET jwt_auth.argon2_memory = '32MB'")
+    tap.ok(login(cur, "argon-2", pw) and stored(cur, "argon-2").startswith("$argon2id$v=19$m=32768,t=2,p=1$"),
+           "with more memory configured, the next login re-hashes at m=32768")
+    cur.execute("RESET jwt_auth.argon2_memory")
+    cur.execute("RESET jwt_auth.password_hash")
+    tap.ok(login(cur, "argon-2", pw) and stored(cur, "argon-2").startswith("$2a$%02d$" % COST),
+           "back under bcrypt, an Argon2id user is re-hashed to bcrypt at its next login")
 
     print("# %-42s %-34s %-9s %s" % ("format", "made by", "verified", "re-hashed to"))
     for r in rows:

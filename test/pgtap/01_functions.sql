@@ -4,7 +4,7 @@
 -- constraints, trigger and dump registration; and nothing in the schema
 -- that is not on the list.
 BEGIN;
-SELECT plan(680);
+SELECT plan(694);
 
 -- The contract, one row per function. volatility: verification reads the
 -- clock (STABLE), signing is VOLATILE, pure transforms are IMMUTABLE.
@@ -90,6 +90,8 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('_password_hash',    '{text}',                 'text', 'VOLATILE', false, 'plpgsql', 'u', false),
     ('_hash_import',      '{text}',                 'text', 'VOLATILE', false, 'c',       'u', false),
     ('_password_verify',  '{text,text}',            'boolean', 'VOLATILE', true, 'c',       'u', false),
+    ('_password_new',     '{text}',                 'text', 'VOLATILE', true,  'c',       'u', false),
+    ('_password_current', '{text}',                 'boolean', 'STABLE', true,  'c',       'u', false),
     ('_role_check',       '{text}',                 'void', 'VOLATILE', false, 'plpgsql', 'u', false),
     ('_require_primary',  '{}',                     'void', 'VOLATILE', false, 'plpgsql', 'u', false),
     ('_crypt',            '{text,text}',            'text', 'VOLATILE', true,  'c',       'u', false),
@@ -123,26 +125,26 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('_verified_claims',  '{}',                     'jsonb', 'STABLE',   false, 'c',       'r', false),
     ('_token_cache_state', '{}',                    'record', 'VOLATILE', false, 'c',      'r', false);
 
--- the list above has the 86 functions of the SQL surface
-SELECT is((SELECT count(*) FROM expected_function)::int, 86,
-    'the expected SQL surface lists 86 functions');
+-- the list above has the 88 functions of the SQL surface
+SELECT is((SELECT count(*) FROM expected_function)::int, 88,
+    'the expected SQL surface lists 88 functions');
 
--- every function exists with its exact argument types (86 tests)
+-- every function exists with its exact argument types (88 tests)
 SELECT has_function('jwt_auth', name, args,
         format('function jwt_auth.%s(%s) exists', name, array_to_string(args, ', ')))
   FROM expected_function ORDER BY name, args;
 
--- every function returns its contract type (86 tests)
+-- every function returns its contract type (88 tests)
 SELECT function_returns('jwt_auth', name, args, returns,
         format('jwt_auth.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
   FROM expected_function ORDER BY name, args;
 
--- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (86 tests)
+-- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (88 tests)
 SELECT volatility_is('jwt_auth', name, args, volatility,
         format('jwt_auth.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
   FROM expected_function ORDER BY name, args;
 
--- strictness: NULL input gives NULL except where a NULL must be judged (86 tests)
+-- strictness: NULL input gives NULL except where a NULL must be judged (88 tests)
 SELECT CASE WHEN strict
         THEN is_strict('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -151,12 +153,12 @@ SELECT CASE WHEN strict
        END
   FROM expected_function ORDER BY name, args;
 
--- the language: C, except the key store's SQL and plpgsql wrappers (86 tests)
+-- the language: C, except the key store's SQL and plpgsql wrappers (88 tests)
 SELECT function_lang_is('jwt_auth', name, args, lang,
         format('jwt_auth.%s(%s) is written in %s', name, array_to_string(args, ', '), lang))
   FROM expected_function ORDER BY name, args;
 
--- exactly the key store's writers and jwks() run with their owner's rights (86 tests)
+-- exactly the key store's writers and jwks() run with their owner's rights (88 tests)
 SELECT CASE WHEN definer
         THEN is_definer('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is SECURITY DEFINER', name, array_to_string(args, ', ')))
@@ -165,7 +167,7 @@ SELECT CASE WHEN definer
        END
   FROM expected_function ORDER BY name, args;
 
--- parallel safety: safe where nothing is written (86 tests)
+-- parallel safety: safe where nothing is written (88 tests)
 SELECT is(p.proparallel, e.parallel,
         format('jwt_auth.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))

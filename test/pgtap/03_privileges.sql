@@ -5,7 +5,7 @@
 -- jwt_auth.* settings that decide what a token must carry (leeway, issuer,
 -- audience) are set by superusers only.
 BEGIN;
-SELECT plan(165);
+SELECT plan(167);
 
 CREATE ROLE jwt_auth_test_nobody NOLOGIN;
 CREATE ROLE jwt_auth_test_issuer NOLOGIN;
@@ -61,6 +61,7 @@ INSERT INTO withheld_function VALUES
     ('jwt_auth.user_delete(text)'), ('jwt_auth.auth_unlock(text)'), ('jwt_auth.purge_expired()'),
     ('jwt_auth._user_insert(text, text, text, jsonb)'), ('jwt_auth._user_lock(text)'),
     ('jwt_auth._password_hash(text)'), ('jwt_auth._hash_import(text)'), ('jwt_auth._password_verify(text, text)'),
+    ('jwt_auth._password_new(text)'), ('jwt_auth._password_current(text)'),
     ('jwt_auth._role_check(text)'),
     ('jwt_auth._require_primary()'), ('jwt_auth._crypt(text, text)'), ('jwt_auth._gen_salt(text, integer)'),
     ('jwt_auth._settings()'), ('jwt_auth._issue(jwt_auth.users, uuid, uuid, text, bytea)'),

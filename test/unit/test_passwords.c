@@ -311,6 +311,49 @@ a_password_longer_than_its_scheme_reads_never_matches(void)
 	jwt_crypt_call_free(&call);
 }
 
+static void
+a_new_argon2id_hash_verifies_and_is_current_at_its_costs(void)
+{
+	jwt_password_policy policy = {true, 10, 64, 2, 2};
+	const uint8_t salt[JWT_ARGON2_SALT_LEN] = "0123456789abcdef";
+	char	   *h = NULL;
+
+	if (!CHECK_STATUS(jwt_password_argon2id("pw", 2, salt, &policy, &h), JWT_OK))
+		return;
+	CHECK(strncmp(h, "$argon2id$v=19$m=64,t=2,p=2$MDEyMzQ1Njc4OWFiY2RlZg$", 51) == 0);
+	CHECK(strlen(h) == 51 + 43);
+	CHECK(matches("pw", h));
+	CHECK(!matches("pW", h));
+	CHECK(jwt_password_is_current(h, strlen(h), &policy));
+	/* higher costs wanted, or bcrypt: not current */
+	policy.argon2_memory_kib = 128;
+	CHECK(!jwt_password_is_current(h, strlen(h), &policy));
+	policy.argon2_memory_kib = 64;
+	policy.argon2_time = 3;
+	CHECK(!jwt_password_is_current(h, strlen(h), &policy));
+	policy.argon2id = false;
+	CHECK(!jwt_password_is_current(h, strlen(h), &policy));
+	jwt_free(h);
+}
+
+static void
+bcrypt_is_current_at_the_cost_or_higher(void)
+{
+	jwt_password_policy policy = {false, 10, 19456, 2, 1};
+	const char *b10 = "$2a$10$CoOGaL5MWgFHDXDHk35wR.K9.P/QvV2TWiAlEoRfb0Iz9/oIzZGOy";
+	const char *b04 = "$2a$04$CoOGaL5MWgFHDXDHk35wR.K9.P/QvV2TWiAlEoRfb0Iz9/oIzZGOy";
+	const char *b12x = "$2x$12$CoOGaL5MWgFHDXDHk35wR.K9.P/QvV2TWiAlEoRfb0Iz9/oIzZGOy";
+	const char *sha = "bcrypt_sha256$$2a$12$LgXBXexyOc49pg1iLxWcaeVkN6x2omsmWUaLYZXZwg11zlt2k73dC";
+
+	CHECK(jwt_password_is_current(b10, strlen(b10), &policy));
+	CHECK(!jwt_password_is_current(b04, strlen(b04), &policy));
+	CHECK(!jwt_password_is_current(b12x, strlen(b12x), &policy));
+	CHECK(!jwt_password_is_current(sha, strlen(sha), &policy));
+	CHECK(!jwt_password_is_current("$1$saltsalt$0123456789012345678901", 34, &policy));
+	policy.argon2id = true;
+	CHECK(!jwt_password_is_current(b10, strlen(b10), &policy));
+}
+
 void
 passwords_tests(void)
 {
@@ -323,4 +366,6 @@ passwords_tests(void)
 	RUN(malformed_hashes_are_refused);
 	RUN(a_stored_2b_hash_is_not_handed_to_crypt);
 	RUN(a_password_longer_than_its_scheme_reads_never_matches);
+	RUN(a_new_argon2id_hash_verifies_and_is_current_at_its_costs);
+	RUN(bcrypt_is_current_at_the_cost_or_higher);
 }

@@ -500,8 +500,49 @@ REVOKE ALL ON FUNCTION jwt_auth.postgrest_config() FROM PUBLIC;
 -- Werkzeug's and passlib's forms (PBKDF2, scrypt, Argon2, SHA-crypt,
 -- bcrypt_sha256), bounded so that none makes a login a denial of service;
 -- auth_login verifies every form with _password_verify and re-hashes to
--- bcrypt at the configured cost at the next good login.
+-- the scheme of jwt_auth.password_hash (bcrypt, or Argon2id) at the next
+-- good login.
 ------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION jwt_auth._password_hash(password text) RETURNS text
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    s record := jwt_auth._settings();
+    longest integer := CASE pg_catalog.current_setting('jwt_auth.password_hash')
+                       WHEN 'bcrypt' THEN 72 ELSE 1024 END;
+BEGIN
+    IF password IS NULL THEN
+        RAISE EXCEPTION 'password must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF pg_catalog.length(password) OPERATOR(pg_catalog.<) s.min_password_length THEN
+        RAISE EXCEPTION 'password is too short'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = pg_catalog.format('A password has at least %s characters (jwt_auth.min_password_length).',
+                                             s.min_password_length);
+    END IF;
+    IF pg_catalog.octet_length(password) OPERATOR(pg_catalog.>) longest THEN
+        RAISE EXCEPTION 'password is too long'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = CASE longest WHEN 72
+                           THEN 'bcrypt reads the first 72 bytes of a password; a longer one would be cut, so it is refused.'
+                           ELSE 'A password has at most 1024 bytes.' END;
+    END IF;
+    RETURN jwt_auth._password_new(password);
+END
+$$;
+COMMENT ON FUNCTION jwt_auth._password_hash(text) IS 'internal: a new hash (jwt_auth.password_hash) of a password of an accepted length';
+
+-- A new hash under jwt_auth.password_hash, with no length rule; whether a
+-- stored hash is of that scheme at its costs (else it is re-hashed at the
+-- next good login). Both in src/pg/passwords.c.
+CREATE FUNCTION jwt_auth._password_new(password text) RETURNS text
+AS 'MODULE_PATHNAME', 'jwt_auth_password_new' LANGUAGE C STRICT VOLATILE;
+CREATE FUNCTION jwt_auth._password_current(password_hash text) RETURNS boolean
+AS 'MODULE_PATHNAME', 'jwt_auth_password_current' LANGUAGE C STRICT STABLE;
+COMMENT ON FUNCTION jwt_auth._password_new(text) IS
+    'internal: a new hash of a password under jwt_auth.password_hash (bcrypt through pgcrypto, or Argon2id)';
+COMMENT ON FUNCTION jwt_auth._password_current(text) IS
+    'internal: is a stored hash of the scheme and at the costs of jwt_auth.password_hash (no re-hash due)';
 
 CREATE OR REPLACE FUNCTION jwt_auth._hash_import(password_hash text) RETURNS text
 AS 'MODULE_PATHNAME', 'jwt_auth_hash_import' LANGUAGE C CALLED ON NULL INPUT VOLATILE;
@@ -514,7 +555,8 @@ CREATE FUNCTION jwt_auth._password_verify(password text, password_hash text) RET
 AS 'MODULE_PATHNAME', 'jwt_auth_password_verify' LANGUAGE C STRICT VOLATILE;
 COMMENT ON FUNCTION jwt_auth._password_verify(text, text) IS
     'internal: does a password match a stored hash (bcrypt and the other crypt() forms through pgcrypto)';
-REVOKE ALL ON FUNCTION jwt_auth._password_verify(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION jwt_auth._password_verify(text, text), jwt_auth._password_new(text),
+    jwt_auth._password_current(text) FROM PUBLIC;
 
 COMMENT ON FUNCTION jwt_auth.user_import(text, text, text, jsonb) IS
     'new user with an existing hash (bcrypt, md5-crypt, DES, SHA-crypt, Argon2, PBKDF2, scrypt; Django, Werkzeug and passlib forms); re-hashed at its next good login';
@@ -526,7 +568,7 @@ DECLARE
     s record := jwt_auth._settings();
     u jwt_auth.users;
     good boolean := false;
-    cost integer := 0;
+    current boolean := false;
     fresh text;
     session_id uuid;
 BEGIN
@@ -550,23 +592,24 @@ BEGIN
     -- (PBKDF2, scrypt, Argon2, SHA-crypt, Django's bcrypt_sha256) reads more
     IF u.password_hash IS NOT NULL THEN
         good := jwt_auth._password_verify(password, u.password_hash);
-        cost := CASE WHEN u.password_hash ~ '^\$2a\$[0-9]{2}\$'
-                     THEN pg_catalog.substr(u.password_hash, 5, 2)::integer ELSE 0 END;
+        current := jwt_auth._password_current(u.password_hash);
     END IF;
-    -- no such user, no usable hash, or one other than bcrypt at the configured
-    -- cost (md5-crypt, DES, a lower cost, any imported form): the configured
-    -- bcrypt work as well, so that no failure answers sooner than another;
-    -- after a good login it is the user's new hash
-    IF cost OPERATOR(pg_catalog.<) s.bcrypt_cost THEN
-        fresh := jwt_auth._crypt(password, jwt_auth._gen_salt('bf', s.bcrypt_cost));
+    -- no such user, no usable hash, one not of jwt_auth.password_hash at its
+    -- costs (md5-crypt, DES, a lower cost, any imported form), or a password
+    -- longer than bcrypt reads (no bcrypt hash was checked): a new hash as
+    -- well, so that no failure answers sooner than another; after a good
+    -- login it is the user's new hash
+    IF NOT current OR pg_catalog.octet_length(password) OPERATOR(pg_catalog.>) 72 THEN
+        fresh := jwt_auth._password_new(password);
     END IF;
     IF NOT good OR u.disabled THEN
         -- the attempt stays counted (in shared memory, which the error does not roll back)
         RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
     END IF;
     PERFORM jwt_auth._throttle_succeeded(u.username);
-    -- (a password longer than bcrypt reads keeps its imported hash: cut, it would never match again)
-    IF fresh IS NOT NULL AND pg_catalog.octet_length(password) OPERATOR(pg_catalog.<=) 72 THEN
+    -- only a new hash that verifies the password: a password longer than bcrypt
+    -- reads keeps its imported hash (cut, it would never match again)
+    IF NOT current AND jwt_auth._password_verify(password, fresh) THEN
         u.password_hash := fresh;
     END IF;
     UPDATE jwt_auth.users x SET last_login_at = pg_catalog.now(), password_hash = u.password_hash
@@ -579,44 +622,3 @@ END
 $$;
 COMMENT ON FUNCTION jwt_auth.auth_login(text, text) IS
     'check a password; returns access_token, token_type, expires_in and refresh_token, or error 28P01';
-
-------------------------------------------------------------------------
--- Logical replication (issue 16): a subscriber's open sessions learn of
--- each applied change to jwt_auth.keys; a key replicated without its
--- private part verifies there but does not sign (see keystore.sql).
-------------------------------------------------------------------------
-
-CREATE FUNCTION jwt_auth._keys_replicated() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    IF NEW.private_key IS NULL AND NEW.public_jwk IS NULL THEN
-        RETURN NULL;
-    END IF;
-    IF NEW.private_key IS NULL AND NEW.status OPERATOR(pg_catalog.=) 'active' THEN
-        NEW.status := 'retired';
-    END IF;
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION jwt_auth._keys_replicated() IS
-    'internal: a key replicated without its private part verifies here but does not sign';
-REVOKE ALL ON FUNCTION jwt_auth._keys_replicated() FROM PUBLIC;
-ALTER TABLE jwt_auth.keys ENABLE ALWAYS TRIGGER keys_changed;
-CREATE TRIGGER keys_applied AFTER INSERT OR UPDATE OR DELETE ON jwt_auth.keys
-    FOR EACH ROW EXECUTE FUNCTION jwt_auth._keys_changed();
-ALTER TABLE jwt_auth.keys ENABLE REPLICA TRIGGER keys_applied;
-CREATE TRIGGER keys_replicated BEFORE INSERT OR UPDATE ON jwt_auth.keys
-    FOR EACH ROW EXECUTE FUNCTION jwt_auth._keys_replicated();
-ALTER TABLE jwt_auth.keys ENABLE REPLICA TRIGGER keys_replicated;
-
-------------------------------------------------------------------------
--- Verified-token cache (issue 15): a token verified with the stored keys
--- is remembered per backend; its state for tests and monitoring, owner only.
-------------------------------------------------------------------------
-
--- the verified-token cache of this backend (src/pg/tokencache.c), for tests and monitoring
-CREATE FUNCTION jwt_auth._token_cache_state(OUT entries integer, OUT bytes bigint, OUT allocated bigint)
-RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_token_cache_state' LANGUAGE C VOLATILE PARALLEL RESTRICTED;
-COMMENT ON FUNCTION jwt_auth._token_cache_state() IS
-    'internal: the tokens this backend remembers as verified, the bytes they count against jwt_auth.token_cache_size, and the memory its context holds';
-REVOKE ALL ON FUNCTION jwt_auth._token_cache_state() FROM PUBLIC;

@@ -83,6 +83,18 @@ static const struct config_enum_entry password_hash_options[] = {
 	{"argon2id", JWT_AUTH_PASSWORD_ARGON2ID, false},
 	{NULL, 0, false}
 };
+char	   *jwt_auth_cookie_access = NULL;
+
+/* cookie mode: read by the SQL that writes the Set-Cookie headers (current_setting) */
+static char *cookie_refresh = NULL;
+static char *cookie_csrf = NULL;
+static char *cookie_refresh_path = NULL;
+static int	cookie_samesite = 0;
+static const struct config_enum_entry samesite_options[] = {
+	{"lax", 0, false},
+	{"strict", 1, false},
+	{NULL, 0, false}
+};
 
 static int	access_ttl = 900;
 static int	refresh_ttl = 30 * 86400;
@@ -92,6 +104,43 @@ static int	bcrypt_cost = 10;
 static int	min_password_length = 8;
 
 extern PGDLLEXPORT void _PG_init(void);
+
+/* a cookie name: an RFC 6265 token (no separators, spaces or controls), not empty */
+static bool
+check_cookie_name(char **newval, void **extra, GucSource source)
+{
+	const char *c = *newval;
+
+	if (c == NULL || *c == '\0')
+		return false;
+	for (; *c; c++)
+		if (*c <= ' ' || *c >= 127 || strchr("()<>@,;:\\\"/[]?={}", *c) != NULL)
+		{
+			GUC_check_errdetail("A cookie name is letters, digits and !#$%%&'*+-.^_`|~ only.");
+			return false;
+		}
+	return true;
+}
+
+/* a cookie path: starts with /, no ; or controls */
+static bool
+check_cookie_path(char **newval, void **extra, GucSource source)
+{
+	const char *c = *newval;
+
+	if (c == NULL || *c != '/')
+	{
+		GUC_check_errdetail("A cookie path starts with /.");
+		return false;
+	}
+	for (; *c; c++)
+		if (*c < ' ' || *c == ';' || *c >= 127)
+		{
+			GUC_check_errdetail("A cookie path has no ; and no control character.");
+			return false;
+		}
+	return true;
+}
 
 void
 _PG_init(void)
@@ -191,6 +240,26 @@ _PG_init(void)
 							 "Whether claims() falls back to request.jwt.claims when neither authenticate() nor pre_request() verified a token.",
 							 "Unsafe where clients run SQL of their own: any session can set request.jwt.claims.",
 							 &jwt_auth_trust_request_claims, false,
+							 PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("jwt_auth.cookie_access_name",
+							   "Cookie that carries the access token in cookie mode (pre_request() reads it).",
+							   NULL, &jwt_auth_cookie_access, "__Host-jwt_auth_access",
+							   PGC_SUSET, 0, check_cookie_name, NULL, NULL);
+	DefineCustomStringVariable("jwt_auth.cookie_refresh_name",
+							   "Cookie that carries the refresh token in cookie mode, sent only on the refresh path.",
+							   NULL, &cookie_refresh, "__Secure-jwt_auth_refresh",
+							   PGC_SUSET, 0, check_cookie_name, NULL, NULL);
+	DefineCustomStringVariable("jwt_auth.cookie_csrf_name",
+							   "Cookie (readable by the page's script) that carries the CSRF token in cookie mode.",
+							   NULL, &cookie_csrf, "__Host-jwt_auth_csrf",
+							   PGC_SUSET, 0, check_cookie_name, NULL, NULL);
+	DefineCustomStringVariable("jwt_auth.cookie_refresh_path",
+							   "Path of the refresh cookie: the refresh endpoint, so that no other request sends it.",
+							   NULL, &cookie_refresh_path, "/rpc/refresh",
+							   PGC_SUSET, 0, check_cookie_path, NULL, NULL);
+	DefineCustomEnumVariable("jwt_auth.cookie_samesite",
+							 "SameSite attribute of the cookies: lax or strict.",
+							 NULL, &cookie_samesite, 0, samesite_options,
 							 PGC_SUSET, 0, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("jwt_auth");
 	jwt_auth_memory_init();

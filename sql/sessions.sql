@@ -103,6 +103,12 @@ SET jwt_auth.refresh_reuse_interval = 0;
 SELECT jwt_auth.auth_refresh(:'g'::jsonb->>'refresh_token');
 RESET jwt_auth.refresh_reuse_interval;
 SELECT jwt_auth.authenticate(:'g3'::jsonb->>'access_token');
+-- a login whose transaction rolls back leaves a token of a session that never existed
+BEGIN;
+SELECT jwt_auth.auth_login('runner', 'a short run home') AS l_rolled_back \gset
+ROLLBACK;
+SELECT jwt_auth.authenticate(:'l_rolled_back'::jsonb->>'access_token');
+SELECT jwt_auth.auth_refresh(:'l_rolled_back'::jsonb->>'refresh_token');
 
 -- logout: local revokes this session only; twice is no error
 SELECT jwt_auth.auth_login('runner', 'a short run home') AS s1 \gset

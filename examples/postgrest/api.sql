@@ -34,22 +34,55 @@ CREATE SCHEMA api;
 GRANT USAGE ON SCHEMA api TO anon, authenticated;
 
 -- POST /rpc/login {"username": …, "password": …}: the tokens, or 403 (28P01) for any failure.
-CREATE FUNCTION api.login(username text, password text) RETURNS jsonb
-LANGUAGE sql AS $$ SELECT jwt_auth.auth_login(username, password) $$;
+-- With "cookie": true (a browser): the tokens as HttpOnly cookies, and in the body only what a
+-- page may read: {"token_type": "cookie", "expires_in": …, "csrf_token": …}.
+CREATE FUNCTION api.login(username text, password text, cookie boolean DEFAULT false) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    t jsonb := jwt_auth.auth_login(username, password);
+BEGIN
+    IF NOT cookie THEN
+        RETURN t;
+    END IF;
+    PERFORM set_config('response.headers', jwt_auth.cookie_headers(t), true);
+    RETURN jsonb_build_object('token_type', 'cookie', 'expires_in', t -> 'expires_in',
+                              'csrf_token', (jwt_auth.jwt_decode(t ->> 'access_token')).payload -> 'csrf');
+END
+$$;
 -- POST /rpc/refresh {"refresh_token": …}: a new pair, the old refresh token used up; or 403 (28000).
-CREATE FUNCTION api.refresh(refresh_token text) RETURNS jsonb
-LANGUAGE sql AS $$ SELECT jwt_auth.auth_refresh(refresh_token) $$;
--- POST /rpc/logout {"scope": "local" | "others" | "global"}, with the access token: the session
--- is the one in the request's claims (its sid).
+-- Without refresh_token (a browser, {}): the refresh cookie, answered as login answers a cookie.
+CREATE FUNCTION api.refresh(refresh_token text DEFAULT NULL) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+    t jsonb := jwt_auth.auth_refresh(coalesce(refresh_token, jwt_auth.cookie_refresh_token()));
+BEGIN
+    IF refresh_token IS NOT NULL THEN
+        RETURN t;
+    END IF;
+    PERFORM set_config('response.headers', jwt_auth.cookie_headers(t), true);
+    RETURN jsonb_build_object('token_type', 'cookie', 'expires_in', t -> 'expires_in',
+                              'csrf_token', (jwt_auth.jwt_decode(t ->> 'access_token')).payload -> 'csrf');
+END
+$$;
+-- POST /rpc/logout {"scope": "local" | "others" | "global"}, with the access token (Bearer, or the
+-- cookie and X-CSRF-Token): the session is the one of the token pre_request() verified; the
+-- cookies, if any, are cleared.
 CREATE FUNCTION api.logout(scope text DEFAULT 'local') RETURNS void
-LANGUAGE sql AS $$ SELECT jwt_auth.auth_logout(NULL, scope) $$;
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM jwt_auth.auth_logout(NULL, scope);
+    PERFORM set_config('response.headers', jwt_auth.cookie_clear_headers(), true);
+END
+$$;
 
-COMMENT ON FUNCTION api.login(text, text) IS 'log in: access_token, token_type, expires_in, refresh_token';
-COMMENT ON FUNCTION api.refresh(text) IS 'trade a refresh token for a new access and refresh token';
+COMMENT ON FUNCTION api.login(text, text, boolean) IS
+    'log in: access_token, token_type, expires_in, refresh_token (or, cookie: true, the tokens as cookies)';
+COMMENT ON FUNCTION api.refresh(text) IS
+    'trade a refresh token (given, or the refresh cookie) for a new access and refresh token';
 COMMENT ON FUNCTION api.logout(text) IS 'end this session (local), the others, or all of them (global)';
 
-REVOKE ALL ON FUNCTION api.login(text, text), api.refresh(text), api.logout(text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION api.login(text, text), api.refresh(text) TO anon;
+REVOKE ALL ON FUNCTION api.login(text, text, boolean), api.refresh(text), api.logout(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION api.login(text, text, boolean), api.refresh(text) TO anon;
 GRANT EXECUTE ON FUNCTION api.logout(text) TO authenticated;
 
 -- GET/POST/PATCH/DELETE /todos: a user sees and changes only their own rows. owner defaults to

@@ -35,6 +35,8 @@
 #include "utils/memutils.h"
 #include "utils/syscache.h"
 
+#include <openssl/crypto.h>
+
 /* one authenticate() of this transaction, and the one before it */
 typedef struct auth_frame
 {
@@ -268,19 +270,26 @@ jwt_auth_role(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(JsonbToCString(NULL, &value->root, VARSIZE(value))));
 }
 
-/* the Bearer token of PostgREST's request.headers setting, or NULL */
+/* a member of the JSON object in setting (PostgREST's request.headers, request.cookies) */
+static JsonbValue *
+request_member(const char *setting_name, const char *member)
+{
+	const char *setting = GetConfigOption(setting_name, true, false);
+
+	if (setting == NULL || setting[0] == '\0' || member == NULL || member[0] == '\0')
+		return NULL;
+	return jwt_auth_jsonb_member(DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(setting))),
+								 member);
+}
+
+/* the Bearer token of PostgREST's request.headers, or NULL */
 static text *
 bearer_token(void)
 {
-	const char *setting = GetConfigOption("request.headers", true, false);
-	JsonbValue *v;
+	JsonbValue *v = request_member("request.headers", "authorization");
 	const char *s;
 	int			len;
 
-	if (setting == NULL || setting[0] == '\0')
-		return NULL;
-	v = jwt_auth_jsonb_member(DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(setting))),
-							  "authorization");
 	if (v == NULL || v->type != jbvString)
 		return NULL;
 	s = v->val.string.val;
@@ -293,13 +302,57 @@ bearer_token(void)
 	return len > 0 ? cstring_to_text_with_len(s, len) : NULL;
 }
 
+/* the access-token cookie of PostgREST's request.cookies, or NULL */
+static text *
+cookie_token(void)
+{
+	JsonbValue *v = request_member("request.cookies", jwt_auth_cookie_access);
+
+	if (v == NULL || v->type != jbvString || v->val.string.len == 0)
+		return NULL;
+	return cstring_to_text_with_len(v->val.string.val, v->val.string.len);
+}
+
+/* GET, HEAD and OPTIONS change nothing: they need no CSRF token */
+static bool
+safe_method(void)
+{
+	const char *method = GetConfigOption("request.method", true, false);
+
+	return method != NULL &&
+		(strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0 || strcmp(method, "OPTIONS") == 0);
+}
+
+/*
+ * A request authenticated by cookie that may change something must carry
+ * the X-CSRF-Token header, equal to the csrf claim of its access token
+ * (which login and refresh also set as a cookie a page's script can read,
+ * and a cross-site one cannot): a form another site posts has no header.
+ */
+static void
+check_csrf(Jsonb *claims)
+{
+	JsonbValue *header = request_member("request.headers", "x-csrf-token");
+	JsonbValue *claim = jwt_auth_jsonb_member(claims, "csrf");
+
+	if (header == NULL || header->type != jbvString || claim == NULL || claim->type != jbvString ||
+		header->val.string.len != claim->val.string.len || claim->val.string.len == 0 ||
+		CRYPTO_memcmp(header->val.string.val, claim->val.string.val, claim->val.string.len) != 0)
+		jwt_auth_raise_http(403, "42501", "missing or wrong CSRF token",
+							"A request authenticated by cookie, other than GET, HEAD or OPTIONS, "
+							"sends the X-CSRF-Token header.", NULL);
+}
+
 /*
  * pre_request() for PostgREST's db-pre-request: verifies the request's
- * Bearer token as authenticate() does (without the role switch, which
- * PostgREST has made) and makes its claims the request's; without one,
- * refuses request.jwt.claims whose session or user no longer stands. A
- * refusal is PostgREST's 401 (errors.c), not 28000, which PostgREST would
- * answer with 403.
+ * token as authenticate() does and makes its claims the request's. The
+ * token is the Bearer token of the Authorization header (PostgREST has
+ * verified it too and switched to its role), else the access-token cookie
+ * of a browser, which PostgREST does not read: pre_request() switches to
+ * the token's role itself (SET LOCAL ROLE, as authenticate() does), and
+ * for methods other than GET, HEAD and OPTIONS requires the CSRF token. Without either, refuses request.jwt.claims whose session or
+ * user no longer stands. A refused token is PostgREST's 401 (errors.c),
+ * not 28000, which PostgREST would answer with 403.
  */
 PG_FUNCTION_INFO_V1(jwt_auth_pre_request);
 Datum
@@ -310,13 +363,21 @@ jwt_auth_pre_request(PG_FUNCTION_ARGS)
 	PG_TRY();
 	{
 		text	   *token = bearer_token();
+		bool		from_cookie = token == NULL && (token = cookie_token()) != NULL;
 		Jsonb	   *claims = token ? jwt_auth_verify_stored(token) : current_claims();
 		Oid			roleid;
 
 		if (claims != NULL)
 		{
+			const char *role;
+
 			jwt_auth_check_standing(claims);
-			(void) token_role(claims, &roleid);
+			role = token_role(claims, &roleid);
+			if (from_cookie && !safe_method())
+				check_csrf(claims);
+			/* PostgREST, which saw no Authorization header, runs the request as anon */
+			if (from_cookie)
+				become(role, roleid);
 			if (token != NULL)
 				remember(claims);
 		}
@@ -331,7 +392,7 @@ jwt_auth_pre_request(PG_FUNCTION_ARGS)
 		if (edata->sqlerrcode != ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION)
 			PG_RE_THROW();
 		FlushErrorState();
-		jwt_auth_raise_for_postgrest(edata->detail);
+		jwt_auth_raise_http(401, "28000", "invalid token", edata->detail, "Bearer error=\"invalid_token\"");
 	}
 	PG_END_TRY();
 	PG_RETURN_VOID();

@@ -198,25 +198,34 @@ jwt_auth_raise_stored_key(const char *kid, jwt_status status)
 }
 
 /*
- * A refused token, told the way PostgREST turns an error into an HTTP
- * response: SQLSTATE PGRST, the message the JSON body it sends (code,
- * message, details, hint), the detail the status and headers, here 401
- * with WWW-Authenticate: Bearer error="invalid_token" (RFC 6750), so
- * that clients refresh or log in again, as they do on 401 and only then.
+ * An error told the way PostgREST turns one into an HTTP response: SQLSTATE
+ * PGRST, the message the JSON body it sends (code, message, details,
+ * hint), the detail the status and headers. A refused token is 401 with
+ * WWW-Authenticate: Bearer error="invalid_token" (RFC 6750), so that
+ * clients refresh or log in again, as they do on 401 and only then.
  */
 void
-jwt_auth_raise_for_postgrest(const char *detail)
+jwt_auth_raise_http(int status, const char *code, const char *message, const char *detail,
+					const char *www_authenticate)
 {
 	StringInfoData body;
 	StringInfoData response;
 
 	initStringInfo(&body);
-	appendStringInfoString(&body, "{\"code\":\"28000\",\"message\":\"invalid token\",\"details\":");
+	appendStringInfoString(&body, "{\"code\":");
+	escape_json(&body, code);
+	appendStringInfoString(&body, ",\"message\":");
+	escape_json(&body, message);
+	appendStringInfoString(&body, ",\"details\":");
 	escape_json(&body, detail ? detail : "");
 	appendStringInfoString(&body, ",\"hint\":null}");
 	initStringInfo(&response);
-	appendStringInfoString(&response, "{\"status\":401,\"headers\":{\"WWW-Authenticate\":");
-	escape_json(&response, "Bearer error=\"invalid_token\"");
+	appendStringInfo(&response, "{\"status\":%d,\"headers\":{", status);
+	if (www_authenticate != NULL)
+	{
+		appendStringInfoString(&response, "\"WWW-Authenticate\":");
+		escape_json(&response, www_authenticate);
+	}
 	appendStringInfoString(&response, "}}");
 	ereport(ERROR,
 			errcode(MAKE_SQLSTATE('P', 'G', 'R', 'S', 'T')),

@@ -39,6 +39,7 @@ extern int	jwt_auth_password_scheme;
 extern int	jwt_auth_argon2_memory;
 extern int	jwt_auth_argon2_time;
 extern int	jwt_auth_argon2_parallelism;
+extern char *jwt_auth_cookie_access;
 
 /* errors.c: every error jwt_auth raises, none with the statement in the log */
 extern void jwt_auth_raise(jwt_status status, jws_alg alg, const char *claim) pg_attribute_noreturn();
@@ -46,8 +47,9 @@ extern void jwt_auth_raise(jwt_status status, jws_alg alg, const char *claim) pg
 extern void jwt_auth_raise_null(const char *name) pg_attribute_noreturn();
 /* the session user may not become a token's role (roleid invalid: no such role) */
 extern void jwt_auth_raise_role_denied(const char *role, Oid roleid) pg_attribute_noreturn();
-/* a refused token as PostgREST's error protocol says 401 (SQLSTATE PGRST) */
-extern void jwt_auth_raise_for_postgrest(const char *detail) pg_attribute_noreturn();
+/* an error in PostgREST's protocol (SQLSTATE PGRST): HTTP status, body, WWW-Authenticate */
+extern void jwt_auth_raise_http(int status, const char *code, const char *message,
+								const char *detail, const char *www_authenticate) pg_attribute_noreturn();
 /* a row of jwt_auth.keys that does not parse */
 extern void jwt_auth_raise_stored_key(const char *kid, jwt_status status) pg_attribute_noreturn();
 

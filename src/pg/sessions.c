@@ -312,6 +312,33 @@ jwt_auth_session_key(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(key);
 }
 
+/*
+ * _session_csrf(session_key bytea) returns text: the session's CSRF token,
+ * HMAC-SHA256 of a fixed label under the session's key, in base64url. Its
+ * access tokens carry it (the csrf claim) and cookie mode sets it as a
+ * cookie the page's script reads and sends back as X-CSRF-Token.
+ */
+PG_FUNCTION_INFO_V1(jwt_auth_session_csrf);
+Datum
+jwt_auth_session_csrf(PG_FUNCTION_ARGS)
+{
+	static const char label[] = "jwt_auth csrf";
+	bytea	   *key = PG_GETARG_BYTEA_PP(0);
+	uint8		raw[EVP_MAX_MD_SIZE];
+	size_t		raw_len = 0;
+	char		out[64];
+	size_t		len;
+
+	if (VARSIZE_ANY_EXHDR(key) < SESSION_KEY_BYTES ||
+		EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL,
+				  VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key),
+				  (const unsigned char *) label, sizeof(label) - 1,
+				  raw, sizeof(raw), &raw_len) == NULL || raw_len != 32)
+		jwt_auth_raise(JWT_CRYPTO, JWS_ALG_INVALID, NULL);
+	len = b64url_encode(raw, raw_len, out);
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(out, (int) len));
+}
+
 /* _refresh_token_hash(token text) returns bytea: what the table keeps of a token */
 PG_FUNCTION_INFO_V1(jwt_auth_refresh_token_hash);
 Datum

@@ -1,6 +1,6 @@
 
 ------------------------------------------------------------------------
--- Request context (src/context.c): the current request's claims for RLS
+-- Request context (src/pg/context.c): the current request's claims for RLS
 -- policies, authenticate() for application servers, pre_request() for
 -- PostgREST. claims() is the claims authenticate() verified in this
 -- transaction; failing that PostgREST's request.jwt.claims, unless

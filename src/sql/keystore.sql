@@ -1,5 +1,5 @@
 ------------------------------------------------------------------------
--- Key store (src/keystore.c): keys with a kid, one active signing key,
+-- Key store (src/pg/keystore.c): keys with a kid, one active signing key,
 -- rotation standby -> active -> retired -> revoked, and a JWKS export.
 ------------------------------------------------------------------------
 

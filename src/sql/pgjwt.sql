@@ -1,5 +1,5 @@
 ------------------------------------------------------------------------
--- pgjwt compatibility (src/pgjwt.c): pgjwt's names and signatures
+-- pgjwt compatibility (src/pg/pgjwt.c): pgjwt's names and signatures
 ------------------------------------------------------------------------
 
 CREATE FUNCTION jwt_auth.sign(payload json, secret text, algorithm text DEFAULT 'HS256')

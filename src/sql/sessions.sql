@@ -1,6 +1,6 @@
 
 ------------------------------------------------------------------------
--- Login, sessions and refresh tokens (src/sessions.c does the random
+-- Login, sessions and refresh tokens (src/pg/sessions.c does the random
 -- tokens, their hashes and the revocation that must outlive an error).
 --
 -- auth_login opens a session and returns an access token (signed with the
@@ -66,12 +66,16 @@ CREATE FUNCTION jwt_auth._refresh_token_hash(token text)
 RETURNS bytea AS 'MODULE_PATHNAME', 'jwt_auth_refresh_token_hash' LANGUAGE C STRICT IMMUTABLE;
 CREATE FUNCTION jwt_auth._refresh_token_child(parent text, session_key bytea, OUT token text, OUT token_hash bytea)
 RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_refresh_token_child' LANGUAGE C STRICT IMMUTABLE;
+CREATE FUNCTION jwt_auth._session_csrf(session_key bytea)
+RETURNS text AS 'MODULE_PATHNAME', 'jwt_auth_session_csrf' LANGUAGE C STRICT IMMUTABLE;
 CREATE FUNCTION jwt_auth._session_revoke_detached(session_id uuid, reason text)
 RETURNS text AS 'MODULE_PATHNAME', 'jwt_auth_session_revoke_detached' LANGUAGE C STRICT VOLATILE;
 COMMENT ON FUNCTION jwt_auth._refresh_token_new() IS 'internal: 256 random bits as base64url, and their SHA-256';
 COMMENT ON FUNCTION jwt_auth._refresh_token_hash(text) IS 'internal: SHA-256 of a refresh token';
 COMMENT ON FUNCTION jwt_auth._refresh_token_child(text, bytea) IS
     'internal: the refresh token a refresh exchanges parent for (HMAC-SHA256 under the session''s key), and its SHA-256';
+COMMENT ON FUNCTION jwt_auth._session_csrf(bytea) IS
+    'internal: the session''s CSRF token (the csrf claim of its access tokens), HMAC-SHA256 under its key';
 COMMENT ON FUNCTION jwt_auth._session_revoke_detached(uuid, text) IS
     'internal: revoke a session in a transaction of its own (a background worker), so an error after it does not undo it; '
     'revoked, pending (it waits for a transaction that holds the session), no_worker or failed';
@@ -104,7 +108,7 @@ BEGIN
     END IF;
     -- the user's own claims never override the ones that say who and when
     claims := (u.claims OPERATOR(pg_catalog.-)
-               ARRAY['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sid', 'gen', 'role'])
+               ARRAY['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sid', 'gen', 'csrf', 'role'])
         OPERATOR(pg_catalog.||) pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
             'sub', u.id::text,
             'role', coalesce(u.role, s.default_role),
@@ -114,6 +118,8 @@ BEGIN
             'sid', session_id::text,
             'gen', (SELECT x.generation::text FROM jwt_auth.sessions x
                      WHERE x.id OPERATOR(pg_catalog.=) session_id),
+            'csrf', (SELECT jwt_auth._session_csrf(x.refresh_key) FROM jwt_auth.sessions x
+                      WHERE x.id OPERATOR(pg_catalog.=) session_id),
             'iss', NULLIF(pg_catalog.current_setting('jwt_auth.issuer'), ''),
             'aud', NULLIF(pg_catalog.current_setting('jwt_auth.audience'), '')));
     INSERT INTO jwt_auth.refresh_tokens (session_id, parent_id, token_hash, expires_at)

@@ -1,6 +1,6 @@
 
 ------------------------------------------------------------------------
--- Brute-force throttling (src/throttle.c): failed logins counted per
+-- Brute-force throttling (src/pg/throttle.c): failed logins counted per
 -- username and per client address in shared memory (counted before the
 -- bcrypt work, so concurrent guesses cannot pass together), when jwt_auth is in
 -- shared_preload_libraries. The view jwt_auth.throttle says whether it is.

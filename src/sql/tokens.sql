@@ -1,5 +1,5 @@
 ------------------------------------------------------------------------
--- Tokens with a key the caller passes (src/tokens.c)
+-- Tokens with a key the caller passes (src/pg/tokens.c)
 --
 -- key: text (HMAC secret bytes), bytea (raw HMAC secret) or jsonb (a JWK).
 -- payload: json, jsonb or text (so that an untyped literal resolves).

@@ -4,7 +4,7 @@
 -- constraints, trigger and dump registration; and nothing in the schema
 -- that is not on the list.
 BEGIN;
-SELECT plan(694);
+SELECT plan(722);
 
 -- The contract, one row per function. volatility: verification reads the
 -- clock (STABLE), signing is VOLATILE, pure transforms are IMMUTABLE.
@@ -106,6 +106,11 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('_session_revoke',   '{uuid,text}',            'void',  'VOLATILE', false, 'sql',     'u', false),
     ('_session_revoke_detached', '{uuid,text}',     'text',  'VOLATILE', true, 'c',        'u', false),
     ('_session_key',      '{}',                     'bytea', 'VOLATILE', false, 'c',       'u', false),
+    ('_session_csrf',     '{bytea}',                'text',  'IMMUTABLE', true, 'c',       'u', false),
+    -- cookie mode
+    ('cookie_headers',    '{jsonb}',                'text',  'STABLE',   false, 'sql',     'u', false),
+    ('cookie_clear_headers', '{}',                  'text',  'STABLE',   false, 'sql',     'u', false),
+    ('cookie_refresh_token', '{}',                  'text',  'STABLE',   false, 'sql',     'u', false),
     ('_refresh_token_new',  '{}',                   'record', 'VOLATILE', false, 'c',      'u', false),
     ('_refresh_token_child', '{text,bytea}',        'record', 'IMMUTABLE', true, 'c',      'u', false),
     ('_refresh_token_hash', '{text}',               'bytea', 'IMMUTABLE', true, 'c',       'u', false),
@@ -125,26 +130,26 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('_verified_claims',  '{}',                     'jsonb', 'STABLE',   false, 'c',       'r', false),
     ('_token_cache_state', '{}',                    'record', 'VOLATILE', false, 'c',      'r', false);
 
--- the list above has the 88 functions of the SQL surface
-SELECT is((SELECT count(*) FROM expected_function)::int, 88,
-    'the expected SQL surface lists 88 functions');
+-- the list above has the 92 functions of the SQL surface
+SELECT is((SELECT count(*) FROM expected_function)::int, 92,
+    'the expected SQL surface lists 92 functions');
 
--- every function exists with its exact argument types (88 tests)
+-- every function exists with its exact argument types (92 tests)
 SELECT has_function('jwt_auth', name, args,
         format('function jwt_auth.%s(%s) exists', name, array_to_string(args, ', ')))
   FROM expected_function ORDER BY name, args;
 
--- every function returns its contract type (88 tests)
+-- every function returns its contract type (92 tests)
 SELECT function_returns('jwt_auth', name, args, returns,
         format('jwt_auth.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
   FROM expected_function ORDER BY name, args;
 
--- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (88 tests)
+-- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (92 tests)
 SELECT volatility_is('jwt_auth', name, args, volatility,
         format('jwt_auth.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
   FROM expected_function ORDER BY name, args;
 
--- strictness: NULL input gives NULL except where a NULL must be judged (88 tests)
+-- strictness: NULL input gives NULL except where a NULL must be judged (92 tests)
 SELECT CASE WHEN strict
         THEN is_strict('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -153,12 +158,12 @@ SELECT CASE WHEN strict
        END
   FROM expected_function ORDER BY name, args;
 
--- the language: C, except the key store's SQL and plpgsql wrappers (88 tests)
+-- the language: C, except the key store's SQL and plpgsql wrappers (92 tests)
 SELECT function_lang_is('jwt_auth', name, args, lang,
         format('jwt_auth.%s(%s) is written in %s', name, array_to_string(args, ', '), lang))
   FROM expected_function ORDER BY name, args;
 
--- exactly the key store's writers and jwks() run with their owner's rights (88 tests)
+-- exactly the key store's writers and jwks() run with their owner's rights (92 tests)
 SELECT CASE WHEN definer
         THEN is_definer('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is SECURITY DEFINER', name, array_to_string(args, ', ')))
@@ -167,7 +172,7 @@ SELECT CASE WHEN definer
        END
   FROM expected_function ORDER BY name, args;
 
--- parallel safety: safe where nothing is written (88 tests)
+-- parallel safety: safe where nothing is written (92 tests)
 SELECT is(p.proparallel, e.parallel,
         format('jwt_auth.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))

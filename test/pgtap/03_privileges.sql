@@ -5,7 +5,7 @@
 -- jwt_auth.* settings that decide what a token must carry (leeway, issuer,
 -- audience) are set by superusers only.
 BEGIN;
-SELECT plan(167);
+SELECT plan(171);
 
 CREATE ROLE jwt_auth_test_nobody NOLOGIN;
 CREATE ROLE jwt_auth_test_issuer NOLOGIN;
@@ -38,7 +38,10 @@ INSERT INTO granted_function VALUES
     ('jwt_auth.auth_login(text, text)'), ('jwt_auth.auth_refresh(text)'),
     ('jwt_auth.auth_logout(text, text)'), ('jwt_auth.authenticate(text)'),
     ('jwt_auth.pre_request()'), ('jwt_auth.claims()'), ('jwt_auth.claim(text)'),
-    ('jwt_auth.uid()'), ('jwt_auth.role()');
+    ('jwt_auth.uid()'), ('jwt_auth.role()'),
+    -- cookie mode's helpers for the API's functions: they only format what they are given
+    ('jwt_auth.cookie_headers(jsonb)'), ('jwt_auth.cookie_clear_headers()'),
+    ('jwt_auth.cookie_refresh_token()');
 
 -- what PUBLIC must not execute: signing with the stored keys (it mints
 -- identities), managing keys, and the key store's internals
@@ -66,7 +69,7 @@ INSERT INTO withheld_function VALUES
     ('jwt_auth._require_primary()'), ('jwt_auth._crypt(text, text)'), ('jwt_auth._gen_salt(text, integer)'),
     ('jwt_auth._settings()'), ('jwt_auth._issue(jwt_auth.users, uuid, uuid, text, bytea)'),
     ('jwt_auth._session_revoke(uuid, text)'), ('jwt_auth._session_revoke_detached(uuid, text)'),
-    ('jwt_auth._session_key()'), ('jwt_auth._verified_claims()'),
+    ('jwt_auth._session_key()'), ('jwt_auth._verified_claims()'), ('jwt_auth._session_csrf(bytea)'),
     ('jwt_auth._refresh_token_new()'), ('jwt_auth._refresh_token_hash(text)'),
     ('jwt_auth._refresh_token_child(text, bytea)'),
     ('jwt_auth._throttle_begin(text, boolean)'), ('jwt_auth._throttle_succeeded(text)'),

@@ -242,3 +242,222 @@ COMMIT;
 SELECT pg_temp.tap(:'state' = '00000' AND :seen = 1,
                    'a login after the global logout passes pre_request and sees the user''s todo') AS line \gset
 \echo :line
+
+-- Cookie mode: a browser. PostgREST reads no cookie: it sees no Authorization header, runs the
+-- request as anon and passes the cookies in request.cookies; pre_request() verifies the access
+-- cookie and switches to its role. A request other than GET, HEAD or OPTIONS needs X-CSRF-Token.
+-- POST /rpc/login {"username": …, "password": …, "cookie": true}
+BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true),
+    set_config('request.method', 'POST', true), set_config('request.cookies', '{}', true);
+SELECT jwt_auth.pre_request();
+SELECT api.login(:'user1', :'pw1', true) AS cbody \gset
+SELECT current_setting('response.headers') AS cheaders \gset
+COMMIT;
+SELECT pg_temp.tap(NOT (:'cbody'::jsonb ?| ARRAY['access_token', 'refresh_token'])
+                   AND :'cbody'::jsonb ->> 'token_type' = 'cookie' AND :'cbody'::jsonb ? 'csrf_token',
+                   'a cookie login''s body holds no token, only its CSRF token') AS line \gset
+\echo :line
+-- the three Set-Cookie headers, each as name, value and attributes
+CREATE TEMP TABLE cookie_set AS
+SELECT split_part(h ->> 'Set-Cookie', '=', 1) AS name,
+       split_part(split_part(h ->> 'Set-Cookie', ';', 1), '=', 2) AS value,
+       h ->> 'Set-Cookie' AS line
+  FROM jsonb_array_elements(:'cheaders'::jsonb) h;
+SELECT pg_temp.tap((SELECT count(*) FROM cookie_set) = 3
+                   AND (SELECT line ~ '; Path=/; Max-Age=900; HttpOnly; Secure; SameSite=Lax$' FROM cookie_set
+                         WHERE name = '__Host-jwt_auth_access')
+                   AND (SELECT line ~ '; Path=/rpc/refresh; Max-Age=\d+; HttpOnly; Secure; SameSite=Lax$' FROM cookie_set
+                         WHERE name = '__Secure-jwt_auth_refresh')
+                   AND (SELECT line ~ '; Path=/; Max-Age=\d+; Secure; SameSite=Lax$' AND line !~ 'HttpOnly'
+                          AND value = :'cbody'::jsonb ->> 'csrf_token' FROM cookie_set
+                         WHERE name = '__Host-jwt_auth_csrf'),
+                   'it sets the access cookie (HttpOnly, Secure, SameSite=Lax, the token''s lifetime), the refresh cookie (HttpOnly, the refresh path only) and a CSRF cookie a page can read') AS line \gset
+\echo :line
+SELECT (SELECT value FROM cookie_set WHERE name = '__Host-jwt_auth_access') AS caccess,
+       (SELECT value FROM cookie_set WHERE name = '__Secure-jwt_auth_refresh') AS crefresh,
+       :'cbody'::jsonb ->> 'csrf_token' AS ccsrf \gset
+-- what the browser sends back: the access and CSRF cookies everywhere, the refresh cookie to /rpc/refresh
+SELECT json_build_object('__Host-jwt_auth_access', :'caccess', '__Host-jwt_auth_csrf', :'ccsrf')::text AS jar \gset
+SELECT json_build_object('__Host-jwt_auth_access', :'caccess', '__Host-jwt_auth_csrf', :'ccsrf',
+                         '__Secure-jwt_auth_refresh', :'crefresh')::text AS jar_refresh \gset
+
+-- GET /todos with the cookies: the user's todos, as the user
+BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true),
+    set_config('request.method', 'GET', true), set_config('request.cookies', :'jar', true);
+SELECT pg_temp.http_answer('SELECT jwt_auth.pre_request()') AS state \gset
+SELECT current_user AS cuser, (SELECT count(*) FROM api.todos WHERE task = 'water the plants') AS seen \gset
+COMMIT;
+SELECT pg_temp.tap(:'state' = 'ok' AND :'cuser' = :'role1' AND :seen = 1,
+                   'GET /todos with the cookies runs as the token''s role and sees the user''s todo (' || :'state' || ', ' || :'cuser' || ')') AS line \gset
+\echo :line
+-- POST /todos with the cookies but no X-CSRF-Token (a form another site posts): 403
+BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true),
+    set_config('request.method', 'POST', true), set_config('request.cookies', :'jar', true);
+CREATE FUNCTION pg_temp.http_status(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    d text;
+BEGIN
+    EXECUTE query;
+    RETURN 'ok';
+EXCEPTION WHEN SQLSTATE 'PGRST' THEN
+    GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+    RETURN d::jsonb ->> 'status';
+END
+$$;
+SELECT pg_temp.http_status('SELECT jwt_auth.pre_request()') AS state \gset
+COMMIT;
+SELECT pg_temp.tap(:'state' = '403', 'POST /todos with the cookies but without X-CSRF-Token is refused: 403 (' || :'state' || ')') AS line \gset
+\echo :line
+BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true),
+    set_config('request.method', 'POST', true), set_config('request.cookies', :'jar', true),
+    set_config('request.headers', json_build_object('x-csrf-token', 'a guess')::text, true);
+SELECT pg_temp.http_status('SELECT jwt_auth.pre_request()') AS state \gset
+COMMIT;
+SELECT pg_temp.tap(:'state' = '403', 'and with a wrong X-CSRF-Token: 403 (' || :'state' || ')') AS line \gset
+\echo :line
+BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true),
+    set_config('request.method', 'POST', true), set_config('request.cookies', :'jar', true),
+    set_config('request.headers', json_build_object('x-csrf-token', :'ccsrf')::text, true);
+SELECT pg_temp.http_answer('SELECT jwt_auth.pre_request()') AS state \gset
+INSERT INTO api.todos (task) VALUES ('from the browser') RETURNING owner::text AS cowner \gset
+COMMIT;
+SELECT pg_temp.tap(:'state' = 'ok' AND :'cowner' = :'sub1',
+                   'with the CSRF token from the cookie it works, as the user (' || :'state' || ')') AS line \gset
+\echo :line
+-- a Bearer request needs no CSRF token, whatever its method (checked above: POST /todos)
+
+-- POST /rpc/refresh {} with the refresh cookie: new cookies; the old access cookie then is a
+-- generation behind, still valid; after logout none is
+BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true),
+    set_config('request.method', 'POST', true), set_config('request.cookies', :'jar_refresh', true),
+    set_config('request.headers', json_build_object('x-csrf-token', :'ccsrf')::text, true);
+SELECT jwt_auth.pre_request();
+RESET ROLE; SET LOCAL ROLE anon;    -- /rpc/refresh is anon's: PostgREST would call it as anon
+SELECT api.refresh() AS cbody2 \gset
+SELECT current_setting('response.headers') AS cheaders2 \gset
+COMMIT;
+SELECT split_part(split_part(h ->> 'Set-Cookie', ';', 1), '=', 2) AS caccess2
+  FROM jsonb_array_elements(:'cheaders2'::jsonb) h
+ WHERE h ->> 'Set-Cookie' LIKE '__Host-jwt_auth_access=%' \gset
+SELECT pg_temp.tap(:'caccess2' <> :'caccess' AND NOT (:'cbody2'::jsonb ? 'refresh_token')
+                   AND jsonb_array_length(:'cheaders2'::jsonb) = 3,
+                   'POST /rpc/refresh {} with the refresh cookie rotates the tokens as cookies') AS line \gset
+\echo :line
+SELECT json_build_object('__Host-jwt_auth_access', :'caccess2', '__Host-jwt_auth_csrf', :'ccsrf')::text AS jar2 \gset
+-- POST /rpc/logout with the new cookies: the session ends, the cookies are cleared
+BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true),
+    set_config('request.method', 'POST', true), set_config('request.cookies', :'jar2', true),
+    set_config('request.headers', json_build_object('x-csrf-token', :'ccsrf')::text, true);
+SELECT jwt_auth.pre_request();
+SELECT api.logout();
+SELECT current_setting('response.headers') AS cleared \gset
+COMMIT;
+SELECT pg_temp.tap((SELECT bool_and(h ->> 'Set-Cookie' ~ '^[^=]+=; .*Max-Age=0;') AND count(*) = 3
+                      FROM jsonb_array_elements(:'cleared'::jsonb) h),
+                   'POST /rpc/logout clears the three cookies') AS line \gset
+\echo :line
+BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true),
+    set_config('request.method', 'GET', true), set_config('request.cookies', :'jar2', true);
+SELECT pg_temp.http_answer('SELECT jwt_auth.pre_request()') AS state \gset
+COMMIT;
+SELECT pg_temp.tap(:'state' = '401 Bearer error="invalid_token"',
+                   'after logout the access cookie gets 401 (' || :'state' || ')') AS line \gset
+\echo :line
+
+-- PostgREST v16's own statements, as it sends them: BEGIN with the access mode of the method
+-- (READ ONLY for GET and HEAD and for STABLE functions, READ WRITE otherwise), one SELECT of
+-- set_config calls (search_path, role, request.jwt.claims, request.method, request.path,
+-- request.headers, request.cookies), the pre-request function, the main query, then COMMIT (or
+-- ABORT on an error). Each answer is mapped to the HTTP status PostgREST gives it.
+CREATE FUNCTION pg_temp.http_status_of(sqlstate text, detail text, anonymous boolean) RETURNS int
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN sqlstate = '00000' THEN 200
+        WHEN sqlstate = 'PGRST' THEN (detail::jsonb ->> 'status')::int
+        WHEN sqlstate = '42501' THEN CASE WHEN anonymous THEN 401 ELSE 403 END
+        WHEN sqlstate IN ('23503', '23505') THEN 409
+        WHEN sqlstate = '25006' THEN 405
+        WHEN sqlstate IN ('42883', '42P01') THEN 404
+        WHEN sqlstate = 'P0001' THEN 400
+        WHEN left(sqlstate, 2) IN ('28', '0L', '0P') THEN 403
+        WHEN left(sqlstate, 2) IN ('08', '53') THEN 503
+        WHEN left(sqlstate, 2) IN ('09', '25', '2D', '38', '39', '3B', '40', '54', '55', '57', '58',
+                                   'F0', 'HV', 'P0', 'XX') THEN 500
+        ELSE 400 END
+$$;
+-- one request, PostgREST's way: its statements (the main query given), the HTTP status
+CREATE FUNCTION pg_temp.v16(method text, path text, read_only boolean, role text, claims text,
+                            headers text, main_query text) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+    state text := '00000';
+    detail text;
+BEGIN
+    -- (BEGIN ... READ ONLY / READ WRITE is the caller's transaction: a function cannot begin one)
+    IF read_only THEN
+        SET LOCAL transaction_read_only = on;
+    END IF;
+    BEGIN
+        PERFORM set_config('search_path', '"api", "public"', true), set_config('role', role, true),
+                set_config('request.jwt.claims', claims, true), set_config('request.method', method, true),
+                set_config('request.path', path, true), set_config('request.headers', headers, true),
+                set_config('request.cookies', '{}', true);
+        PERFORM "jwt_auth"."pre_request"();
+        EXECUTE main_query;
+        RAISE SQLSTATE 'JA000' USING MESSAGE = 'roll back, as PostgREST''s ABORT or a later COMMIT would keep nothing here';
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, detail = PG_EXCEPTION_DETAIL;
+        IF state = 'JA000' THEN
+            state := '00000';
+        END IF;
+    END;
+    PERFORM set_config('role', 'authenticator', true);
+    RETURN pg_temp.http_status_of(state, detail, role = 'anon');
+END
+$$;
+SELECT jwt_auth.auth_login(:'user2', :'pw2') ->> 'access_token' AS access_v16 \gset
+SELECT (jwt_auth.jwt_decode(:'access_v16')).payload::text AS claims_v16 \gset
+SELECT json_build_object('authorization', 'Bearer ' || :'access_v16')::text AS headers_v16 \gset
+CREATE TEMP TABLE v16_answer (request text, expected int, got int);
+BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY;
+INSERT INTO v16_answer SELECT 'GET /todos, no token', 401,
+    pg_temp.v16('GET', '/todos', true, 'anon', '{"role":"anon"}', '{}',
+                'WITH pgrst_source AS (SELECT "api"."todos".* FROM "api"."todos") SELECT count(*) FROM pgrst_source');
+COMMIT;
+BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY;
+INSERT INTO v16_answer SELECT 'GET /todos, a valid token (READ ONLY)', 200,
+    pg_temp.v16('GET', '/todos', true, :'role2', :'claims_v16', :'headers_v16',
+                'WITH pgrst_source AS (SELECT "api"."todos".* FROM "api"."todos") SELECT count(*) FROM pgrst_source');
+COMMIT;
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+INSERT INTO v16_answer SELECT 'POST /rpc/login, a wrong password', 403,
+    pg_temp.v16('POST', '/rpc/login', false, 'anon', '{"role":"anon"}', '{}',
+                format('SELECT "api"."login"("username" := %L, "password" := %L)', :'user2', 'not the password'));
+COMMIT;
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+INSERT INTO v16_answer SELECT 'POST /rpc/refresh, an unknown refresh token', 403,
+    pg_temp.v16('POST', '/rpc/refresh', false, 'anon', '{"role":"anon"}', '{}',
+                'SELECT "api"."refresh"("refresh_token" := ''not a refresh token'')');
+COMMIT;
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+INSERT INTO v16_answer SELECT 'POST /rpc/logout, no token', 401,
+    pg_temp.v16('POST', '/rpc/logout', false, 'anon', '{"role":"anon"}', '{}', 'SELECT "api"."logout"()');
+COMMIT;
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+INSERT INTO v16_answer SELECT 'POST /rpc/logout, a valid token', 200,
+    pg_temp.v16('POST', '/rpc/logout', false, :'role2', :'claims_v16', :'headers_v16', 'SELECT "api"."logout"()');
+COMMIT;
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT jwt_auth.auth_logout(jwt_auth.auth_login(:'user2', :'pw2') ->> 'refresh_token', 'global') \g /dev/null
+COMMIT;
+BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY;
+INSERT INTO v16_answer SELECT 'GET /todos, a token of a session logged out', 401,
+    pg_temp.v16('GET', '/todos', true, :'role2', :'claims_v16', :'headers_v16',
+                'WITH pgrst_source AS (SELECT "api"."todos".* FROM "api"."todos") SELECT count(*) FROM pgrst_source');
+COMMIT;
+\o
+\echo '# PostgREST v16 statements: request | HTTP status expected | got'
+SELECT '# ' || request || ' | ' || expected || ' | ' || got FROM v16_answer \g (format=unaligned tuples_only)
+\o /dev/null
+SELECT string_agg(pg_temp.tap(got = expected, request || ': HTTP ' || got || ' (expected ' || expected || ')'), E'\n')
+       AS lines FROM v16_answer \gset
+\echo :lines

@@ -133,6 +133,7 @@ SELECT pg_temp.tap(pg_temp.sqlstate('CREATE TABLE jwt_auth.mine (x int)') = '425
 SELECT pg_temp.tap(array_agg(f ORDER BY f) = ARRAY[
         'auth_login(text,text)', 'auth_logout(text,text)', 'auth_refresh(text)', 'authenticate(text)',
         'base64url_decode(text)', 'base64url_encode(bytea)', 'claim(text)', 'claims()',
+        'cookie_clear_headers()', 'cookie_headers(jsonb)', 'cookie_refresh_token()',
         'jwks()', 'jws_sign(bytea,bytea,text,jsonb)', 'jws_sign(bytea,jsonb,text,jsonb)', 'jws_sign(bytea,text,text,jsonb)',
         'jws_verify(text,bytea,text)', 'jws_verify(text,jsonb,text)', 'jws_verify(text,text,text)',
         'jwt_decode(text)',

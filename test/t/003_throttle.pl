@@ -74,7 +74,7 @@ sub login_as
 	die "auth_login failed in an unexpected way: $err";
 }
 
-# How often a session has called jwt_auth._crypt (bcrypt) so far. A forced
+# How often a session has hashed a password (jwt_auth._password_verify or _password_new) so far. A forced
 # flush makes its own calls visible in pg_stat_user_functions at once.
 sub crypt_calls
 {
@@ -82,7 +82,7 @@ sub crypt_calls
 	run_ok($session, 'SELECT pg_stat_force_next_flush()');
 	return run_ok($session,
 		"SELECT coalesce(sum(calls), 0) FROM pg_stat_user_functions "
-		  . "WHERE schemaname = 'jwt_auth' AND funcname = '_crypt'");
+		  . "WHERE schemaname = 'jwt_auth' AND funcname IN ('_password_verify', '_password_new')");
 }
 
 # The throttle view as "enabled counters locked".

@@ -59,7 +59,7 @@ BEGIN
     END IF;
     -- the user's own claims never override the ones that say who and when
     claims := (u.claims OPERATOR(pg_catalog.-)
-               ARRAY['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sid', 'gen', 'role'])
+               ARRAY['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sid', 'gen', 'csrf', 'role'])
         OPERATOR(pg_catalog.||) pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
             'sub', u.id::text,
             'role', coalesce(u.role, s.default_role),
@@ -69,6 +69,8 @@ BEGIN
             'sid', session_id::text,
             'gen', (SELECT x.generation::text FROM jwt_auth.sessions x
                      WHERE x.id OPERATOR(pg_catalog.=) session_id),
+            'csrf', (SELECT jwt_auth._session_csrf(x.refresh_key) FROM jwt_auth.sessions x
+                      WHERE x.id OPERATOR(pg_catalog.=) session_id),
             'iss', NULLIF(pg_catalog.current_setting('jwt_auth.issuer'), ''),
             'aud', NULLIF(pg_catalog.current_setting('jwt_auth.audience'), '')));
     INSERT INTO jwt_auth.refresh_tokens (session_id, parent_id, token_hash, expires_at)
@@ -496,6 +498,88 @@ COMMENT ON FUNCTION jwt_auth.postgrest_config() IS
 REVOKE ALL ON FUNCTION jwt_auth.postgrest_config() FROM PUBLIC;
 
 ------------------------------------------------------------------------
+-- Cookie mode for browsers behind PostgREST: the csrf claim, the Set-Cookie headers, the
+-- refresh cookie (pre_request(), in C, reads the access cookie and checks X-CSRF-Token)
+------------------------------------------------------------------------
+CREATE FUNCTION jwt_auth._session_csrf(session_key bytea)
+RETURNS text AS 'MODULE_PATHNAME', 'jwt_auth_session_csrf' LANGUAGE C STRICT IMMUTABLE;
+COMMENT ON FUNCTION jwt_auth._session_csrf(bytea) IS
+    'internal: the session''s CSRF token (the csrf claim of its access tokens), HMAC-SHA256 under its key';
+REVOKE ALL ON FUNCTION jwt_auth._session_csrf(bytea) FROM PUBLIC;
+
+-- PostgREST's response.headers for a login's or refresh's tokens: three Set-Cookie headers
+CREATE FUNCTION jwt_auth.cookie_headers(tokens jsonb) RETURNS text
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT pg_catalog.jsonb_build_array(
+               pg_catalog.jsonb_build_object('Set-Cookie', pg_catalog.format(
+                   '%s=%s; Path=/; Max-Age=%s; HttpOnly; Secure; SameSite=%s',
+                   pg_catalog.current_setting('jwt_auth.cookie_access_name'),
+                   tokens OPERATOR(pg_catalog.->>) 'access_token',
+                   tokens OPERATOR(pg_catalog.->>) 'expires_in', s.samesite)),
+               pg_catalog.jsonb_build_object('Set-Cookie', pg_catalog.format(
+                   '%s=%s; Path=%s; Max-Age=%s; HttpOnly; Secure; SameSite=%s',
+                   pg_catalog.current_setting('jwt_auth.cookie_refresh_name'),
+                   tokens OPERATOR(pg_catalog.->>) 'refresh_token',
+                   pg_catalog.current_setting('jwt_auth.cookie_refresh_path'), s.max_age, s.samesite)),
+               pg_catalog.jsonb_build_object('Set-Cookie', pg_catalog.format(
+                   '%s=%s; Path=/; Max-Age=%s; Secure; SameSite=%s',
+                   pg_catalog.current_setting('jwt_auth.cookie_csrf_name'),
+                   (jwt_auth.jwt_decode(tokens OPERATOR(pg_catalog.->>) 'access_token')).payload
+                       OPERATOR(pg_catalog.->>) 'csrf',
+                   s.max_age, s.samesite)))::text
+      FROM (SELECT pg_catalog.initcap(pg_catalog.current_setting('jwt_auth.cookie_samesite')) AS samesite,
+                   EXTRACT(epoch FROM pg_catalog.current_setting('jwt_auth.refresh_ttl')::interval)::bigint
+                       AS max_age) s
+     WHERE tokens ?& ARRAY['access_token', 'refresh_token', 'expires_in']
+$$;
+COMMENT ON FUNCTION jwt_auth.cookie_headers(jsonb) IS
+    'PostgREST''s response.headers that set the tokens of auth_login or auth_refresh as cookies (access, refresh, csrf)';
+
+-- PostgREST's response.headers that clear the three cookies (at logout)
+CREATE FUNCTION jwt_auth.cookie_clear_headers() RETURNS text
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT pg_catalog.jsonb_build_array(
+               pg_catalog.jsonb_build_object('Set-Cookie', pg_catalog.format(
+                   '%s=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=%s',
+                   pg_catalog.current_setting('jwt_auth.cookie_access_name'), s.samesite)),
+               pg_catalog.jsonb_build_object('Set-Cookie', pg_catalog.format(
+                   '%s=; Path=%s; Max-Age=0; HttpOnly; Secure; SameSite=%s',
+                   pg_catalog.current_setting('jwt_auth.cookie_refresh_name'),
+                   pg_catalog.current_setting('jwt_auth.cookie_refresh_path'), s.samesite)),
+               pg_catalog.jsonb_build_object('Set-Cookie', pg_catalog.format(
+                   '%s=; Path=/; Max-Age=0; Secure; SameSite=%s',
+                   pg_catalog.current_setting('jwt_auth.cookie_csrf_name'), s.samesite)))::text
+      FROM (SELECT pg_catalog.initcap(pg_catalog.current_setting('jwt_auth.cookie_samesite')) AS samesite) s
+$$;
+COMMENT ON FUNCTION jwt_auth.cookie_clear_headers() IS
+    'PostgREST''s response.headers that clear the access, refresh and csrf cookies';
+
+-- the refresh token a browser sent as its cookie (PostgREST's request.cookies), or NULL
+CREATE FUNCTION jwt_auth.cookie_refresh_token() RETURNS text
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT NULLIF(pg_catalog.current_setting('request.cookies', true), '')::jsonb
+               OPERATOR(pg_catalog.->>) pg_catalog.current_setting('jwt_auth.cookie_refresh_name')
+$$;
+COMMENT ON FUNCTION jwt_auth.cookie_refresh_token() IS
+    'the refresh-token cookie of PostgREST''s request.cookies, or NULL';
+REVOKE ALL ON FUNCTION jwt_auth.cookie_headers(jsonb), jwt_auth.cookie_clear_headers(),
+    jwt_auth.cookie_refresh_token() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION jwt_auth.cookie_headers(jsonb), jwt_auth.cookie_clear_headers(),
+    jwt_auth.cookie_refresh_token() TO PUBLIC;
+
+------------------------------------------------------------------------
+-- Verified-token cache (issue 15): a token verified with the stored keys
+-- is remembered per backend; its state for tests and monitoring, owner only.
+------------------------------------------------------------------------
+
+-- the verified-token cache of this backend (src/pg/tokencache.c), for tests and monitoring
+CREATE FUNCTION jwt_auth._token_cache_state(OUT entries integer, OUT bytes bigint, OUT allocated bigint)
+RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_token_cache_state' LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION jwt_auth._token_cache_state() IS
+    'internal: the tokens this backend remembers as verified, the bytes they count against jwt_auth.token_cache_size, and the memory its context holds';
+REVOKE ALL ON FUNCTION jwt_auth._token_cache_state() FROM PUBLIC;
+
+------------------------------------------------------------------------
 -- Imported password hashes (issue 14): user_import takes Django's,
 -- Werkzeug's and passlib's forms (PBKDF2, scrypt, Argon2, SHA-crypt,
 -- bcrypt_sha256), bounded so that none makes a login a denial of service;
@@ -622,3 +706,33 @@ END
 $$;
 COMMENT ON FUNCTION jwt_auth.auth_login(text, text) IS
     'check a password; returns access_token, token_type, expires_in and refresh_token, or error 28P01';
+
+------------------------------------------------------------------------
+-- Logical replication (issue 16): a subscriber's open sessions learn of
+-- each applied change to jwt_auth.keys; a key replicated without its
+-- private part verifies there but does not sign (see keystore.sql).
+------------------------------------------------------------------------
+
+CREATE FUNCTION jwt_auth._keys_replicated() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NEW.private_key IS NULL AND NEW.public_jwk IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF NEW.private_key IS NULL AND NEW.status OPERATOR(pg_catalog.=) 'active' THEN
+        NEW.status := 'retired';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION jwt_auth._keys_replicated() IS
+    'internal: a key replicated without its private part verifies here but does not sign';
+REVOKE ALL ON FUNCTION jwt_auth._keys_replicated() FROM PUBLIC;
+ALTER TABLE jwt_auth.keys ENABLE ALWAYS TRIGGER keys_changed;
+CREATE TRIGGER keys_applied AFTER INSERT OR UPDATE OR DELETE ON jwt_auth.keys
+    FOR EACH ROW EXECUTE FUNCTION jwt_auth._keys_changed();
+ALTER TABLE jwt_auth.keys ENABLE REPLICA TRIGGER keys_applied;
+CREATE TRIGGER keys_replicated BEFORE INSERT OR UPDATE ON jwt_auth.keys
+    FOR EACH ROW EXECUTE FUNCTION jwt_auth._keys_replicated();
+ALTER TABLE jwt_auth.keys ENABLE REPLICA TRIGGER keys_replicated;
+

@@ -4,9 +4,11 @@
 
 JWKS_FILE is PostgREST's jwt-secret exported as examples/postgrest/README.md says. PostgREST's
 rules, as its documentation and source state them: the key is the one whose kid the header names
-(a token with a kid is refused when no key has it), HS256 for an oct key, a secret of at least
-32 characters (bytes, for a JWK), numeric exp, iat and nbf that say the token is valid now, and
-a role claim naming the database role to switch to. Prints one TAP line per rule ("ok - LABEL:
+(a token with a kid is refused when no key has it), with the header's alg and a use other than
+enc, HS256 for an oct key, key material in unpadded base64url, a secret of at least 32
+characters (bytes, for a JWK), numeric exp, iat and nbf that say the token is valid now (30 s
+of skew for iat and nbf), aud naming jwt-aud when one is set (JWT_AUD), and a role claim naming
+the database role to switch to. Prints one TAP line per rule ("ok - LABEL:
 ..." / "not ok - ..."; run/ numbers them), or with --brief one line for them all, and writes the
 verified claims as JSON to CLAIMS_FILE ({} when they are not verified). The token comes in the
 environment, never on the command line, and is never printed.
@@ -15,6 +17,7 @@ environment, never on the command line, and is never printed.
 import base64
 import json
 import os
+import re
 import sys
 import time
 
@@ -38,6 +41,12 @@ def checks(token, jwks):
     keys = [k for k in jwks.get("keys", []) if k.get("kid") == header.get("kid")]
     results.append((len(keys) == 1, "the header's kid names one key of the exported JWK set"))
 
+    results.append((keys != [] and keys[0].get("alg") == header.get("alg"),
+                    "the key's alg is the header's alg"))
+    results.append((keys != [] and keys[0].get("use", "sig") != "enc", "the key's use is not enc"))
+    results.append((keys != [] and re.fullmatch(r"[A-Za-z0-9_-]+", keys[0].get("k", "")) is not None,
+                    "the key material is unpadded base64url"))
+
     secret = b64url_decode(keys[0].get("k", "")) if keys else b""
     results.append((keys != [] and keys[0].get("kty") == "oct" and len(secret) >= 32,
                     "the secret is an oct key of at least 32 bytes"))
@@ -60,6 +69,11 @@ def checks(token, jwks):
                     "nbf is absent or a number in the past"))
     results.append((isinstance(claims.get("role"), str) and claims["role"] != "",
                     "the role claim is a non-empty string"))
+    # PostgREST's jwt-aud (JWT_AUD here): when set, aud must name it; when not, aud is not checked
+    audience = os.environ.get("JWT_AUD", "")
+    aud = claims.get("aud")
+    results.append((not audience or aud == audience or (isinstance(aud, list) and audience in aud),
+                    "aud names jwt-aud" if audience else "no jwt-aud is set: aud is not checked"))
     return results, claims
 
 

@@ -1,16 +1,20 @@
--- What PostgREST runs for each request of examples/postgrest/, replayed by test/postgrest/run as
--- authenticator, one transaction per request:
+-- What PostgREST v16 runs for each request of examples/postgrest/, replayed by test/postgrest/run
+-- as authenticator, one transaction per request, in PostgREST's order and shape:
 --
---   BEGIN; SET LOCAL ROLE <anon | the token's role>;
---   SELECT set_config('request.jwt.claims', <claims>, true);   -- {"role":"anon"} without a token
---   SELECT set_config('request.headers', <headers>, true);      -- with the Authorization header
+--   BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY;             -- GET and HEAD (else READ WRITE)
+--   SELECT set_config('search_path', …, true), set_config('role', <anon | the token's role>, true),
+--          set_config('request.jwt.claims', <claims>, true),    -- {"role":"anon"} without a token
+--          set_config('request.method', …, true), set_config('request.path', …, true),
+--          set_config('request.headers', <headers>, true),      -- with the Authorization header
+--          set_config('request.cookies', <cookies>, true);
 --   SELECT jwt_auth.pre_request();                              -- db-pre-request
 --   <the request's query>; COMMIT;
 --
--- A token's claims are the ones check_token.py verified with PyJWT against the secret exported
--- as the README says, as PostgREST would have. A request expected to fail runs its query through
--- pg_temp.sqlstate(), which says how it ended. Prints TAP lines without numbers (run numbers
--- them); query results go to /dev/null, and no token or password is ever printed.
+-- A token's claims are the ones check_token.py verified with PyJWT against the JWK set
+-- postgrest_config() gives, as PostgREST would have. A request expected to fail runs its query
+-- through pg_temp.outcome(), which says how it ended: its SQLSTATE and the HTTP status PostgREST
+-- answers with (pg_temp.http_status_of). Prints TAP lines without numbers (run numbers them);
+-- query results go to /dev/null, and no token or password is ever printed.
 \set ON_ERROR_STOP 1
 \set VERBOSITY terse
 \o /dev/null
@@ -23,6 +27,37 @@
 \set check '/usr/bin/python3 test/postgrest/check_token.py'
 
 \ir ../tap.sql
+-- the HTTP status PostgREST answers an error with (its SQLSTATE mapping; PGRST carries its own)
+CREATE FUNCTION pg_temp.http_status_of(sqlstate text, detail text, anonymous boolean) RETURNS int
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN sqlstate = '00000' THEN 200
+        WHEN sqlstate = 'PGRST' THEN (detail::jsonb ->> 'status')::int
+        WHEN sqlstate = '42501' THEN CASE WHEN anonymous THEN 401 ELSE 403 END
+        WHEN sqlstate IN ('23503', '23505') THEN 409
+        WHEN sqlstate = '25006' THEN 405
+        WHEN sqlstate IN ('42883', '42P01') THEN 404
+        WHEN sqlstate = 'P0001' THEN 400
+        WHEN left(sqlstate, 2) IN ('28', '0L', '0P') THEN 403
+        WHEN left(sqlstate, 2) IN ('08', '53') THEN 503
+        WHEN left(sqlstate, 2) IN ('09', '25', '2D', '38', '39', '3B', '40', '54', '55', '57', '58',
+                                   'F0', 'HV', 'P0', 'XX') THEN 500
+        ELSE 400 END
+$$;
+-- how a request's statement ends, as SQLSTATE/HTTP status: '00000/200', '28P01/403', ...
+CREATE FUNCTION pg_temp.outcome(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    state text := '00000';
+    detail text;
+BEGIN
+    BEGIN
+        EXECUTE query;
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, detail = PG_EXCEPTION_DETAIL;
+    END;
+    RETURN state || '/' || pg_temp.http_status_of(state, detail, current_user = 'anon');
+END
+$$;
 -- how PostgREST answers a refused request: pre_request() raises SQLSTATE PGRST, whose detail
 -- PostgREST turns into the HTTP status and headers; any other error is shown by its SQLSTATE
 CREATE FUNCTION pg_temp.http_answer(query text) RETURNS text LANGUAGE plpgsql AS $$
@@ -41,7 +76,11 @@ END
 $$;
 
 -- POST /rpc/login without a token: anon
-BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/login', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', '{}', true);
 SELECT jwt_auth.pre_request();
 SELECT api.login(:'user1', :'pw1') AS login1 \gset
 COMMIT;
@@ -51,25 +90,37 @@ SELECT pg_temp.tap(:'login1'::jsonb ?& ARRAY['access_token', 'refresh_token']
 \echo :line
 SELECT :'login1'::jsonb ->> 'access_token' AS access1, :'login1'::jsonb ->> 'refresh_token' AS refresh1 \gset
 
-BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/login', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', '{}', true);
 SELECT jwt_auth.pre_request();
-SELECT pg_temp.sqlstate(format('SELECT api.login(%L, %L)', :'user1', 'not the password')) AS state \gset
+SELECT pg_temp.outcome(format('SELECT api.login(%L, %L)', :'user1', 'not the password')) AS state \gset
 COMMIT;
-SELECT pg_temp.tap(:'state' = '28P01', 'a wrong password fails api.login with 28P01 (' || :'state' || ')') AS line \gset
+SELECT pg_temp.tap(:'state' = '28P01/403', 'a wrong password fails api.login: 28P01, HTTP 403 (' || :'state' || ')') AS line \gset
 \echo :line
 
 -- GET /todos and POST /rpc/logout without a token
-BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'GET', true),
+       set_config('request.path', '/todos', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', '{}', true);
 SELECT jwt_auth.pre_request();
-SELECT pg_temp.sqlstate('SELECT * FROM api.todos') AS state \gset
+SELECT pg_temp.outcome('SELECT * FROM api.todos') AS state \gset
 COMMIT;
-SELECT pg_temp.tap(:'state' = '42501', 'anon cannot read api.todos (' || :'state' || ')') AS line \gset
+SELECT pg_temp.tap(:'state' = '42501/401', 'anon cannot read api.todos: 42501, HTTP 401 (' || :'state' || ')') AS line \gset
 \echo :line
-BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/logout', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', '{}', true);
 SELECT jwt_auth.pre_request();
-SELECT pg_temp.sqlstate('SELECT api.logout()') AS state \gset
+SELECT pg_temp.outcome('SELECT api.logout()') AS state \gset
 COMMIT;
-SELECT pg_temp.tap(:'state' = '42501', 'anon cannot call api.logout (' || :'state' || ')') AS line \gset
+SELECT pg_temp.tap(:'state' = '42501/401', 'anon cannot call api.logout: 42501, HTTP 401 (' || :'state' || ')') AS line \gset
 \echo :line
 
 -- PostgREST's side: would it take the token, and with which claims?
@@ -85,8 +136,11 @@ SELECT pg_temp.tap(CASE WHEN EXISTS (SELECT FROM pg_roles WHERE rolname = :'role
 \echo :line
 
 -- POST /todos as the user
-BEGIN; SET LOCAL ROLE :"role1"; SELECT set_config('request.jwt.claims', :'claims1', true);
-SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1')::text, true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', :'role1', true),
+       set_config('request.jwt.claims', :'claims1', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/todos', true), set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1')::text, true),
+       set_config('request.cookies', '{}', true);
 SELECT jwt_auth.pre_request();
 INSERT INTO api.todos (task) VALUES ('water the plants') RETURNING owner::text AS owner1 \gset
 COMMIT;
@@ -94,11 +148,19 @@ SELECT pg_temp.tap(:'owner1' = :'sub1', 'a user''s new todo gets the token''s su
 \echo :line
 
 -- another user logs in twice (two sessions) and adds a todo from the first
-BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/login', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', '{}', true);
 SELECT jwt_auth.pre_request();
 SELECT api.login(:'user2', :'pw2') ->> 'access_token' AS access2a \gset
 COMMIT;
-BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/login', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', '{}', true);
 SELECT jwt_auth.pre_request();
 SELECT api.login(:'user2', :'pw2') ->> 'access_token' AS access2b \gset
 COMMIT;
@@ -113,46 +175,65 @@ COMMIT;
 \echo :out
 \set claims2b `cat :'dir'/claims.json`
 SELECT :'claims2a'::jsonb ->> 'role' AS role2, :'claims2a'::jsonb ->> 'sub' AS sub2 \gset
-BEGIN; SET LOCAL ROLE :"role2"; SELECT set_config('request.jwt.claims', :'claims2a', true);
-SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access2a')::text, true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', :'role2', true),
+       set_config('request.jwt.claims', :'claims2a', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/todos', true), set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access2a')::text, true),
+       set_config('request.cookies', '{}', true);
 SELECT jwt_auth.pre_request();
 INSERT INTO api.todos (task) VALUES ('feed the cat');
 COMMIT;
 
 -- GET /todos, PATCH /todos?owner=eq.<theirs>, POST /todos {"owner": <theirs>} as the first user
-BEGIN; SET LOCAL ROLE :"role1"; SELECT set_config('request.jwt.claims', :'claims1', true);
-SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1')::text, true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', :'role1', true),
+       set_config('request.jwt.claims', :'claims1', true), set_config('request.method', 'GET', true),
+       set_config('request.path', '/todos', true), set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1')::text, true),
+       set_config('request.cookies', '{}', true);
 SELECT jwt_auth.pre_request();
 SELECT count(*) AS seen, count(*) FILTER (WHERE owner::text = :'sub1') AS own FROM api.todos \gset
 COMMIT;
 SELECT pg_temp.tap(:seen = 1 AND :own = 1, 'row-level security shows the user their own todo and not another user''s') AS line \gset
 \echo :line
-BEGIN; SET LOCAL ROLE :"role1"; SELECT set_config('request.jwt.claims', :'claims1', true);
-SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1')::text, true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', :'role1', true),
+       set_config('request.jwt.claims', :'claims1', true), set_config('request.method', 'PATCH', true),
+       set_config('request.path', '/todos', true), set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1')::text, true),
+       set_config('request.cookies', '{}', true);
 SELECT jwt_auth.pre_request();
 WITH changed AS (UPDATE api.todos SET task = 'changed' WHERE owner::text = :'sub2' RETURNING 1)
 SELECT count(*) AS changed FROM changed \gset
 COMMIT;
 SELECT pg_temp.tap(:changed = 0, 'another user''s todo cannot be changed') AS line \gset
 \echo :line
-BEGIN; SET LOCAL ROLE :"role1"; SELECT set_config('request.jwt.claims', :'claims1', true);
-SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1')::text, true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', :'role1', true),
+       set_config('request.jwt.claims', :'claims1', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/todos', true), set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1')::text, true),
+       set_config('request.cookies', '{}', true);
 SELECT jwt_auth.pre_request();
-SELECT pg_temp.sqlstate(format('INSERT INTO api.todos (owner, task) VALUES (%L, %L)', :'sub2', 'x')) AS state \gset
+SELECT pg_temp.outcome(format('INSERT INTO api.todos (owner, task) VALUES (%L, %L)', :'sub2', 'x')) AS state \gset
 COMMIT;
-SELECT pg_temp.tap(:'state' = '42501', 'a todo for another user is refused (' || :'state' || ')') AS line \gset
+SELECT pg_temp.tap(:'state' = '42501/403', 'a todo for another user is refused: 42501, HTTP 403 (' || :'state' || ')') AS line \gset
 \echo :line
 
 -- POST /rpc/refresh with Prefer: tx=rollback (db-tx-end = commit-allow-override): PostgREST
 -- answers with the function's result, then rolls the transaction back. What the client got
 -- must be worthless: its access token is refused, and the refresh token was not used up.
-BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/refresh', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', '{}', true);
 SELECT jwt_auth.pre_request();
 SELECT api.refresh(:'refresh1') AS rolled_back \gset
 ROLLBACK;
 SELECT :'rolled_back'::jsonb ->> 'access_token' AS access_rb \gset
-BEGIN; SET LOCAL ROLE :"role1"; SELECT set_config('request.jwt.claims', :'claims1', true);
-SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access_rb')::text, true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', :'role1', true),
+       set_config('request.jwt.claims', :'claims1', true), set_config('request.method', 'GET', true),
+       set_config('request.path', '/todos', true), set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access_rb')::text, true),
+       set_config('request.cookies', '{}', true);
 SELECT pg_temp.http_answer('SELECT jwt_auth.pre_request()') AS state \gset
 COMMIT;
 SELECT pg_temp.tap(:'state' = '401 Bearer error="invalid_token"',
@@ -161,7 +242,11 @@ SELECT pg_temp.tap(:'state' = '401 Bearer error="invalid_token"',
 -- the refresh token still rotates, exactly once (below), and a second use is still detected
 
 -- POST /rpc/refresh without a token
-BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/refresh', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', '{}', true);
 SELECT jwt_auth.pre_request();
 SELECT api.refresh(:'refresh1') AS login1r \gset
 COMMIT;
@@ -181,51 +266,77 @@ SELECT pg_temp.tap(:'claims1r'::jsonb -> 'sid' = :'claims1'::jsonb -> 'sid'
 \echo :line
 
 -- POST /rpc/logout with the refreshed token; then both tokens of that session, and its refresh token
-BEGIN; SET LOCAL ROLE :"role1"; SELECT set_config('request.jwt.claims', :'claims1r', true);
-SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1r')::text, true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', :'role1', true),
+       set_config('request.jwt.claims', :'claims1r', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/logout', true), set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1r')::text, true),
+       set_config('request.cookies', '{}', true);
 SELECT jwt_auth.pre_request();
 SELECT api.logout();
 COMMIT;
-BEGIN; SET LOCAL ROLE :"role1"; SELECT set_config('request.jwt.claims', :'claims1r', true);
-SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1r')::text, true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', :'role1', true),
+       set_config('request.jwt.claims', :'claims1r', true), set_config('request.method', 'GET', true),
+       set_config('request.path', '/todos', true), set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1r')::text, true),
+       set_config('request.cookies', '{}', true);
 SELECT pg_temp.http_answer('SELECT jwt_auth.pre_request()') AS state \gset
 COMMIT;
 SELECT pg_temp.tap(:'state' = '401 Bearer error="invalid_token"', 'after api.logout() the same token is refused by pre_request: HTTP 401, WWW-Authenticate: Bearer error="invalid_token" (' || :'state' || ')') AS line \gset
 \echo :line
-BEGIN; SET LOCAL ROLE :"role1"; SELECT set_config('request.jwt.claims', :'claims1', true);
-SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1')::text, true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', :'role1', true),
+       set_config('request.jwt.claims', :'claims1', true), set_config('request.method', 'GET', true),
+       set_config('request.path', '/todos', true), set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access1')::text, true),
+       set_config('request.cookies', '{}', true);
 SELECT pg_temp.http_answer('SELECT jwt_auth.pre_request()') AS state \gset
 COMMIT;
 SELECT pg_temp.tap(:'state' = '401 Bearer error="invalid_token"', 'the session''s earlier access token gets 401 too (' || :'state' || ')') AS line \gset
 \echo :line
-BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/refresh', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', '{}', true);
 SELECT jwt_auth.pre_request();
-SELECT pg_temp.sqlstate(format('SELECT api.refresh(%L)', :'refresh1r')) AS state \gset
+SELECT pg_temp.outcome(format('SELECT api.refresh(%L)', :'refresh1r')) AS state \gset
 COMMIT;
-SELECT pg_temp.tap(:'state' = '28000', 'the logged-out session''s refresh token fails api.refresh (' || :'state' || ')') AS line \gset
+SELECT pg_temp.tap(:'state' = '28000/403', 'the logged-out session''s refresh token fails api.refresh: 28000, HTTP 403 (' || :'state' || ')') AS line \gset
 \echo :line
 
 -- POST /rpc/logout {"scope": "global"} from the other user's first session
-BEGIN; SET LOCAL ROLE :"role2"; SELECT set_config('request.jwt.claims', :'claims2b', true);
-SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access2b')::text, true);
-SELECT pg_temp.sqlstate('SELECT jwt_auth.pre_request()') AS state \gset
+BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', :'role2', true),
+       set_config('request.jwt.claims', :'claims2b', true), set_config('request.method', 'GET', true),
+       set_config('request.path', '/todos', true), set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access2b')::text, true),
+       set_config('request.cookies', '{}', true);
+SELECT pg_temp.outcome('SELECT jwt_auth.pre_request()') AS state \gset
 COMMIT;
-SELECT pg_temp.tap(:'state' = '00000', 'the other user''s second session passes pre_request before the global logout') AS line \gset
+SELECT pg_temp.tap(:'state' = '00000/200', 'the other user''s second session passes pre_request before the global logout (' || :'state' || ')') AS line \gset
 \echo :line
-BEGIN; SET LOCAL ROLE :"role2"; SELECT set_config('request.jwt.claims', :'claims2a', true);
-SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access2a')::text, true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', :'role2', true),
+       set_config('request.jwt.claims', :'claims2a', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/logout', true), set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access2a')::text, true),
+       set_config('request.cookies', '{}', true);
 SELECT jwt_auth.pre_request();
 SELECT api.logout('global');
 COMMIT;
-BEGIN; SET LOCAL ROLE :"role2"; SELECT set_config('request.jwt.claims', :'claims2b', true);
-SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access2b')::text, true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', :'role2', true),
+       set_config('request.jwt.claims', :'claims2b', true), set_config('request.method', 'GET', true),
+       set_config('request.path', '/todos', true), set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access2b')::text, true),
+       set_config('request.cookies', '{}', true);
 SELECT pg_temp.http_answer('SELECT jwt_auth.pre_request()') AS state \gset
 COMMIT;
 SELECT pg_temp.tap(:'state' = '401 Bearer error="invalid_token"', 'after a global logout the user''s other session gets 401 (' || :'state' || ')') AS line \gset
 \echo :line
 
 -- a new login after the global logout works, and finds the user's todo
-BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/login', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', '{}', true);
 SELECT jwt_auth.pre_request();
 SELECT api.login(:'user2', :'pw2') ->> 'access_token' AS access2c \gset
 COMMIT;
@@ -234,12 +345,15 @@ COMMIT;
 \setenv JWT_TOKEN
 \echo :out
 \set claims2c `cat :'dir'/claims.json`
-BEGIN; SET LOCAL ROLE :"role2"; SELECT set_config('request.jwt.claims', :'claims2c', true);
-SELECT set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access2c')::text, true);
-SELECT pg_temp.sqlstate('SELECT jwt_auth.pre_request()') AS state \gset
+BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', :'role2', true),
+       set_config('request.jwt.claims', :'claims2c', true), set_config('request.method', 'GET', true),
+       set_config('request.path', '/todos', true), set_config('request.headers', json_build_object('authorization', 'Bearer ' || :'access2c')::text, true),
+       set_config('request.cookies', '{}', true);
+SELECT pg_temp.outcome('SELECT jwt_auth.pre_request()') AS state \gset
 SELECT count(*) AS seen FROM api.todos WHERE task = 'feed the cat' \gset
 COMMIT;
-SELECT pg_temp.tap(:'state' = '00000' AND :seen = 1,
+SELECT pg_temp.tap(:'state' = '00000/200' AND :seen = 1,
                    'a login after the global logout passes pre_request and sees the user''s todo') AS line \gset
 \echo :line
 
@@ -247,8 +361,11 @@ SELECT pg_temp.tap(:'state' = '00000' AND :seen = 1,
 -- request as anon and passes the cookies in request.cookies; pre_request() verifies the access
 -- cookie and switches to its role. A request other than GET, HEAD or OPTIONS needs X-CSRF-Token.
 -- POST /rpc/login {"username": …, "password": …, "cookie": true}
-BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true),
-    set_config('request.method', 'POST', true), set_config('request.cookies', '{}', true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/login', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', '{}', true);
 SELECT jwt_auth.pre_request();
 SELECT api.login(:'user1', :'pw1', true) AS cbody \gset
 SELECT current_setting('response.headers') AS cheaders \gset
@@ -282,8 +399,11 @@ SELECT json_build_object('__Host-jwt_auth_access', :'caccess', '__Host-jwt_auth_
                          '__Secure-jwt_auth_refresh', :'crefresh')::text AS jar_refresh \gset
 
 -- GET /todos with the cookies: the user's todos, as the user
-BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true),
-    set_config('request.method', 'GET', true), set_config('request.cookies', :'jar', true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'GET', true),
+       set_config('request.path', '/todos', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', :'jar', true);
 SELECT pg_temp.http_answer('SELECT jwt_auth.pre_request()') AS state \gset
 SELECT current_user AS cuser, (SELECT count(*) FROM api.todos WHERE task = 'water the plants') AS seen \gset
 COMMIT;
@@ -291,8 +411,11 @@ SELECT pg_temp.tap(:'state' = 'ok' AND :'cuser' = :'role1' AND :seen = 1,
                    'GET /todos with the cookies runs as the token''s role and sees the user''s todo (' || :'state' || ', ' || :'cuser' || ')') AS line \gset
 \echo :line
 -- POST /todos with the cookies but no X-CSRF-Token (a form another site posts): 403
-BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true),
-    set_config('request.method', 'POST', true), set_config('request.cookies', :'jar', true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/todos', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', :'jar', true);
 CREATE FUNCTION pg_temp.http_status(query text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
     d text;
@@ -308,16 +431,20 @@ SELECT pg_temp.http_status('SELECT jwt_auth.pre_request()') AS state \gset
 COMMIT;
 SELECT pg_temp.tap(:'state' = '403', 'POST /todos with the cookies but without X-CSRF-Token is refused: 403 (' || :'state' || ')') AS line \gset
 \echo :line
-BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true),
-    set_config('request.method', 'POST', true), set_config('request.cookies', :'jar', true),
-    set_config('request.headers', json_build_object('x-csrf-token', 'a guess')::text, true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/todos', true), set_config('request.headers', json_build_object('x-csrf-token', 'a guess')::text, true),
+       set_config('request.cookies', :'jar', true);
 SELECT pg_temp.http_status('SELECT jwt_auth.pre_request()') AS state \gset
 COMMIT;
 SELECT pg_temp.tap(:'state' = '403', 'and with a wrong X-CSRF-Token: 403 (' || :'state' || ')') AS line \gset
 \echo :line
-BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true),
-    set_config('request.method', 'POST', true), set_config('request.cookies', :'jar', true),
-    set_config('request.headers', json_build_object('x-csrf-token', :'ccsrf')::text, true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/todos', true), set_config('request.headers', json_build_object('x-csrf-token', :'ccsrf')::text, true),
+       set_config('request.cookies', :'jar', true);
 SELECT pg_temp.http_answer('SELECT jwt_auth.pre_request()') AS state \gset
 INSERT INTO api.todos (task) VALUES ('from the browser') RETURNING owner::text AS cowner \gset
 COMMIT;
@@ -328,9 +455,11 @@ SELECT pg_temp.tap(:'state' = 'ok' AND :'cowner' = :'sub1',
 
 -- POST /rpc/refresh {} with the refresh cookie: new cookies; the old access cookie then is a
 -- generation behind, still valid; after logout none is
-BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true),
-    set_config('request.method', 'POST', true), set_config('request.cookies', :'jar_refresh', true),
-    set_config('request.headers', json_build_object('x-csrf-token', :'ccsrf')::text, true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/refresh', true), set_config('request.headers', json_build_object('x-csrf-token', :'ccsrf')::text, true),
+       set_config('request.cookies', :'jar_refresh', true);
 SELECT jwt_auth.pre_request();
 RESET ROLE; SET LOCAL ROLE anon;    -- /rpc/refresh is anon's: PostgREST would call it as anon
 SELECT api.refresh() AS cbody2 \gset
@@ -345,9 +474,11 @@ SELECT pg_temp.tap(:'caccess2' <> :'caccess' AND NOT (:'cbody2'::jsonb ? 'refres
 \echo :line
 SELECT json_build_object('__Host-jwt_auth_access', :'caccess2', '__Host-jwt_auth_csrf', :'ccsrf')::text AS jar2 \gset
 -- POST /rpc/logout with the new cookies: the session ends, the cookies are cleared
-BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true),
-    set_config('request.method', 'POST', true), set_config('request.cookies', :'jar2', true),
-    set_config('request.headers', json_build_object('x-csrf-token', :'ccsrf')::text, true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/logout', true), set_config('request.headers', json_build_object('x-csrf-token', :'ccsrf')::text, true),
+       set_config('request.cookies', :'jar2', true);
 SELECT jwt_auth.pre_request();
 SELECT api.logout();
 SELECT current_setting('response.headers') AS cleared \gset
@@ -356,8 +487,11 @@ SELECT pg_temp.tap((SELECT bool_and(h ->> 'Set-Cookie' ~ '^[^=]+=; .*Max-Age=0;'
                       FROM jsonb_array_elements(:'cleared'::jsonb) h),
                    'POST /rpc/logout clears the three cookies') AS line \gset
 \echo :line
-BEGIN; SET LOCAL ROLE anon; SELECT set_config('request.jwt.claims', :'anon', true),
-    set_config('request.method', 'GET', true), set_config('request.cookies', :'jar2', true);
+BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'GET', true),
+       set_config('request.path', '/todos', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', :'jar2', true);
 SELECT pg_temp.http_answer('SELECT jwt_auth.pre_request()') AS state \gset
 COMMIT;
 SELECT pg_temp.tap(:'state' = '401 Bearer error="invalid_token"',
@@ -369,22 +503,6 @@ SELECT pg_temp.tap(:'state' = '401 Bearer error="invalid_token"',
 -- set_config calls (search_path, role, request.jwt.claims, request.method, request.path,
 -- request.headers, request.cookies), the pre-request function, the main query, then COMMIT (or
 -- ABORT on an error). Each answer is mapped to the HTTP status PostgREST gives it.
-CREATE FUNCTION pg_temp.http_status_of(sqlstate text, detail text, anonymous boolean) RETURNS int
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE
-        WHEN sqlstate = '00000' THEN 200
-        WHEN sqlstate = 'PGRST' THEN (detail::jsonb ->> 'status')::int
-        WHEN sqlstate = '42501' THEN CASE WHEN anonymous THEN 401 ELSE 403 END
-        WHEN sqlstate IN ('23503', '23505') THEN 409
-        WHEN sqlstate = '25006' THEN 405
-        WHEN sqlstate IN ('42883', '42P01') THEN 404
-        WHEN sqlstate = 'P0001' THEN 400
-        WHEN left(sqlstate, 2) IN ('28', '0L', '0P') THEN 403
-        WHEN left(sqlstate, 2) IN ('08', '53') THEN 503
-        WHEN left(sqlstate, 2) IN ('09', '25', '2D', '38', '39', '3B', '40', '54', '55', '57', '58',
-                                   'F0', 'HV', 'P0', 'XX') THEN 500
-        ELSE 400 END
-$$;
 -- one request, PostgREST's way: its statements (the main query given), the HTTP status
 CREATE FUNCTION pg_temp.v16(method text, path text, read_only boolean, role text, claims text,
                             headers text, main_query text) RETURNS int LANGUAGE plpgsql AS $$

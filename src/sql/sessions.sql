@@ -191,6 +191,12 @@ BEGIN
     VALUES (u.id, pg_catalog.now() OPERATOR(pg_catalog.+) s.session_max_lifetime)
     RETURNING id INTO session_id;
     RETURN jwt_auth._issue(u, session_id, NULL);
+EXCEPTION WHEN serialization_failure OR deadlock_detected THEN
+    -- REPEATABLE READ and SERIALIZABLE: another transaction changed a row this one
+    -- read (a racer on the same token, a logout, a login of the same user); nothing
+    -- of this call is kept, and the whole transaction may be run again
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM,
+        HINT = 'Another transaction changed the same rows; retry the whole transaction.';
 END
 $$;
 COMMENT ON FUNCTION jwt_auth.auth_login(text, text) IS
@@ -273,6 +279,12 @@ BEGIN
            generation = CASE WHEN t.used_at IS NULL THEN pg_catalog.gen_random_uuid() ELSE x.generation END
      WHERE x.id OPERATOR(pg_catalog.=) ses.id;
     RETURN jwt_auth._issue(u, ses.id, t.id, child.token, child.token_hash);
+EXCEPTION WHEN serialization_failure OR deadlock_detected THEN
+    -- REPEATABLE READ and SERIALIZABLE: another transaction changed a row this one
+    -- read (a racer on the same token, a logout, a login of the same user); nothing
+    -- of this call is kept, and the whole transaction may be run again
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM,
+        HINT = 'Another transaction changed the same rows; retry the whole transaction.';
 END
 $$;
 COMMENT ON FUNCTION jwt_auth.auth_refresh(text) IS
@@ -338,6 +350,12 @@ BEGIN
         UPDATE jwt_auth.users u SET logout_before = pg_catalog.now()
          WHERE u.id OPERATOR(pg_catalog.=) ses.user_id;
     END IF;
+EXCEPTION WHEN serialization_failure OR deadlock_detected THEN
+    -- REPEATABLE READ and SERIALIZABLE: another transaction changed a row this one
+    -- read (a racer on the same token, a logout, a login of the same user); nothing
+    -- of this call is kept, and the whole transaction may be run again
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM,
+        HINT = 'Another transaction changed the same rows; retry the whole transaction.';
 END
 $$;
 COMMENT ON FUNCTION jwt_auth.auth_logout(text, text) IS

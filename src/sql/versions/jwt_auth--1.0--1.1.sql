@@ -736,3 +736,230 @@ CREATE TRIGGER keys_replicated BEFORE INSERT OR UPDATE ON jwt_auth.keys
     FOR EACH ROW EXECUTE FUNCTION jwt_auth._keys_replicated();
 ALTER TABLE jwt_auth.keys ENABLE REPLICA TRIGGER keys_replicated;
 
+
+------------------------------------------------------------------------
+-- Isolation levels (issue 16): auth_login, auth_refresh and auth_logout
+-- re-raise a serialization failure or deadlock (REPEATABLE READ,
+-- SERIALIZABLE, racers on the same rows) with a hint to retry.
+------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION jwt_auth.auth_login(username text, password text) RETURNS jsonb
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
+DECLARE
+    s record := jwt_auth._settings();
+    u jwt_auth.users;
+    good boolean := false;
+    current boolean := false;
+    fresh text;
+    session_id uuid;
+BEGIN
+    PERFORM jwt_auth._require_primary();
+    IF username IS NULL OR password IS NULL THEN
+        RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
+    END IF;
+    -- lower() and = under the database's collation, as the unique index and the
+    -- throttle: never under one the argument brings (a nondeterministic one would
+    -- find the user under another name than the one the throttle counts)
+    SELECT * INTO u FROM jwt_auth.users x
+     WHERE pg_catalog.lower(x.username) OPERATOR(pg_catalog.=)
+           pg_catalog.lower(auth_login.username COLLATE pg_catalog."default");
+    -- counted for the user as stored, however it was spelled, else for the name
+    -- given; over the throttle's limit: the same answer at once, without bcrypt work
+    IF NOT jwt_auth._throttle_begin(coalesce(u.username, auth_login.username), u.id IS NOT NULL) THEN
+        RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
+    END IF;
+    -- bcrypt reads 72 bytes of a password, and _password_verify checks no
+    -- longer one against a bcrypt hash; an imported hash of another form
+    -- (PBKDF2, scrypt, Argon2, SHA-crypt, Django's bcrypt_sha256) reads more
+    IF u.password_hash IS NOT NULL THEN
+        good := jwt_auth._password_verify(password, u.password_hash);
+        current := jwt_auth._password_current(u.password_hash);
+    END IF;
+    -- no such user, no usable hash, one not of jwt_auth.password_hash at its
+    -- costs (md5-crypt, DES, a lower cost, any imported form), or a password
+    -- longer than bcrypt reads (no bcrypt hash was checked): a new hash as
+    -- well, so that no failure answers sooner than another; after a good
+    -- login it is the user's new hash
+    IF NOT current OR pg_catalog.octet_length(password) OPERATOR(pg_catalog.>) 72 THEN
+        fresh := jwt_auth._password_new(password);
+    END IF;
+    IF NOT good OR u.disabled THEN
+        -- the attempt stays counted (in shared memory, which the error does not roll back)
+        RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
+    END IF;
+    PERFORM jwt_auth._throttle_succeeded(u.username);
+    -- only a new hash that verifies the password: a password longer than bcrypt
+    -- reads keeps its imported hash (cut, it would never match again)
+    IF NOT current AND jwt_auth._password_verify(password, fresh) THEN
+        u.password_hash := fresh;
+    END IF;
+    UPDATE jwt_auth.users x SET last_login_at = pg_catalog.now(), password_hash = u.password_hash
+     WHERE x.id OPERATOR(pg_catalog.=) u.id;
+    INSERT INTO jwt_auth.sessions (user_id, expires_at)
+    VALUES (u.id, pg_catalog.now() OPERATOR(pg_catalog.+) s.session_max_lifetime)
+    RETURNING id INTO session_id;
+    RETURN jwt_auth._issue(u, session_id, NULL);
+EXCEPTION WHEN serialization_failure OR deadlock_detected THEN
+    -- REPEATABLE READ and SERIALIZABLE: another transaction changed a row this one
+    -- read (a racer on the same token, a logout, a login of the same user); nothing
+    -- of this call is kept, and the whole transaction may be run again
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM,
+        HINT = 'Another transaction changed the same rows; retry the whole transaction.';
+END
+$$;
+
+CREATE OR REPLACE FUNCTION jwt_auth.auth_refresh(refresh_token text) RETURNS jsonb
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
+DECLARE
+    s record := jwt_auth._settings();
+    t jwt_auth.refresh_tokens;
+    ses jwt_auth.sessions;
+    u jwt_auth.users;
+    child record;
+    why text;
+BEGIN
+    PERFORM jwt_auth._require_primary();
+    -- the row lock makes racers on one token take turns: one rotates, the others see it used
+    SELECT * INTO t FROM jwt_auth.refresh_tokens r
+     WHERE r.token_hash OPERATOR(pg_catalog.=) jwt_auth._refresh_token_hash(refresh_token)
+       FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'invalid refresh token' USING ERRCODE = 'invalid_authorization_specification',
+            DETAIL = 'No session has this refresh token.';
+    END IF;
+    SELECT * INTO ses FROM jwt_auth.sessions x WHERE x.id OPERATOR(pg_catalog.=) t.session_id;
+    SELECT * INTO u FROM jwt_auth.users x WHERE x.id OPERATOR(pg_catalog.=) ses.user_id;
+    why := CASE
+        WHEN ses.revoked_at IS NOT NULL THEN 'The session is revoked.'
+        WHEN ses.expires_at OPERATOR(pg_catalog.<=) pg_catalog.now()
+            THEN 'The session is older than jwt_auth.session_max_lifetime.'
+        WHEN u.disabled THEN 'The user is disabled.'
+        WHEN t.expires_at OPERATOR(pg_catalog.<=) pg_catalog.now() THEN 'The refresh token is expired.'
+    END;
+    -- the clock, not now(): a transaction that began before the token was
+    -- used must not take the reuse for an early one
+    IF why IS NULL AND t.used_at IS NOT NULL AND
+       pg_catalog.clock_timestamp() OPERATOR(pg_catalog.-) t.used_at
+           OPERATOR(pg_catalog.>) s.refresh_reuse_interval THEN
+        -- reuse detection: committed in its own transaction, so the error below cannot undo it
+        why := CASE jwt_auth._session_revoke_detached(ses.id, 'reuse')
+            WHEN 'revoked' THEN 'The refresh token was already used; the session is revoked.'
+            WHEN 'pending' THEN 'The refresh token was already used; the session will be revoked as soon as '
+                                'the transaction that holds it ends.'
+            WHEN 'no_worker' THEN NULL
+            ELSE 'failed' END;
+        IF why IS NULL THEN
+            RAISE EXCEPTION 'refresh token reuse detected, but the session could not be revoked'
+                USING ERRCODE = 'configuration_limit_exceeded',
+                      DETAIL = 'No background worker could be started to revoke it; the session stays live.',
+                      HINT = 'Raise max_worker_processes, and revoke the session with auth_logout.';
+        ELSIF why OPERATOR(pg_catalog.=) 'failed' THEN
+            RAISE EXCEPTION 'refresh token reuse detected, but the session could not be revoked'
+                USING ERRCODE = 'internal_error',
+                      DETAIL = 'The background worker that revokes it stopped (see the server log); the session stays live.',
+                      HINT = 'Revoke the session with auth_logout.';
+        END IF;
+    END IF;
+    IF why IS NOT NULL THEN
+        RAISE EXCEPTION 'invalid refresh token' USING ERRCODE = 'invalid_authorization_specification',
+            DETAIL = why;
+    END IF;
+    child := jwt_auth._refresh_token_child(refresh_token, ses.refresh_key);
+    IF t.used_at IS NULL THEN
+        UPDATE jwt_auth.refresh_tokens r SET used_at = pg_catalog.clock_timestamp()
+         WHERE r.id OPERATOR(pg_catalog.=) t.id;
+    ELSIF NOT EXISTS (SELECT FROM jwt_auth.refresh_tokens r
+                       WHERE r.token_hash OPERATOR(pg_catalog.=) child.token_hash
+                         AND r.parent_id OPERATOR(pg_catalog.=) t.id) THEN
+        -- used before its session had a key to derive the child with (1.0): none to give back
+        RAISE EXCEPTION 'invalid refresh token' USING ERRCODE = 'invalid_authorization_specification',
+            DETAIL = 'The refresh token was already used; present the one it was exchanged for.';
+    END IF;
+    -- within the reuse interval the same parent gets the same child (one chain, never two)
+    -- and an access token of the generation its first exchange made; a first exchange makes
+    -- a new generation, which this transaction's access token carries: valid once it commits
+    UPDATE jwt_auth.sessions x
+       SET refreshed_at = pg_catalog.now(),
+           previous_generation = CASE WHEN t.used_at IS NULL THEN x.generation ELSE x.previous_generation END,
+           generation = CASE WHEN t.used_at IS NULL THEN pg_catalog.gen_random_uuid() ELSE x.generation END
+     WHERE x.id OPERATOR(pg_catalog.=) ses.id;
+    RETURN jwt_auth._issue(u, ses.id, t.id, child.token, child.token_hash);
+EXCEPTION WHEN serialization_failure OR deadlock_detected THEN
+    -- REPEATABLE READ and SERIALIZABLE: another transaction changed a row this one
+    -- read (a racer on the same token, a logout, a login of the same user); nothing
+    -- of this call is kept, and the whole transaction may be run again
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM,
+        HINT = 'Another transaction changed the same rows; retry the whole transaction.';
+END
+$$;
+
+CREATE OR REPLACE FUNCTION jwt_auth.auth_logout(refresh_token text DEFAULT NULL, scope text DEFAULT 'local')
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
+DECLARE
+    uuid_re CONSTANT text := '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+    ses jwt_auth.sessions;
+    c jsonb;
+    how text COLLATE "C" := scope;   -- exactly these words, whatever collation the argument brings
+BEGIN
+    PERFORM jwt_auth._require_primary();
+    IF how IS NULL OR how NOT IN ('local', 'others', 'global') THEN
+        RAISE EXCEPTION 'invalid logout scope' USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'The scope is local (this session), others (every other session of the user) or global (all of them).';
+    END IF;
+    IF refresh_token IS NOT NULL THEN
+        SELECT x.* INTO ses FROM jwt_auth.refresh_tokens r
+          JOIN jwt_auth.sessions x ON x.id OPERATOR(pg_catalog.=) r.session_id
+         WHERE r.token_hash OPERATOR(pg_catalog.=) jwt_auth._refresh_token_hash(refresh_token);
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'invalid refresh token' USING ERRCODE = 'invalid_authorization_specification',
+                DETAIL = 'No session has this refresh token.';
+        END IF;
+    ELSE
+        -- only what authenticate() or pre_request() verified: never request.jwt.claims,
+        -- which any session can set, whatever jwt_auth.trust_request_claims says
+        c := jwt_auth._verified_claims();
+        IF c IS NULL OR NOT (c ? 'sid') OR (c OPERATOR(pg_catalog.->>) 'sid') !~ uuid_re THEN
+            RAISE EXCEPTION 'no session to log out' USING ERRCODE = 'invalid_authorization_specification',
+                HINT = 'Pass the refresh token, or verify the access token with authenticate() (or pre_request() under PostgREST) first.';
+        END IF;
+        SELECT * INTO ses FROM jwt_auth.sessions x
+         WHERE x.id OPERATOR(pg_catalog.=) (c OPERATOR(pg_catalog.->>) 'sid')::uuid
+           AND x.user_id::text OPERATOR(pg_catalog.=) (c OPERATOR(pg_catalog.->>) 'sub');
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'no session to log out' USING ERRCODE = 'invalid_authorization_specification',
+                DETAIL = 'The session the claims name does not exist.';
+        END IF;
+    END IF;
+    IF ses.revoked_at IS NOT NULL THEN
+        IF how OPERATOR(pg_catalog.=) 'local' THEN
+            RETURN;    -- logging out twice is no error
+        END IF;
+        RAISE EXCEPTION 'the session is revoked' USING ERRCODE = 'invalid_authorization_specification',
+            DETAIL = 'A revoked session cannot log out other sessions.';
+    END IF;
+    UPDATE jwt_auth.sessions x
+       SET revoked_at = pg_catalog.now(),
+           revoked_reason = CASE how WHEN 'local' THEN 'logout' WHEN 'others' THEN 'logout_others'
+                                       ELSE 'logout_global' END
+     WHERE x.revoked_at IS NULL
+       AND CASE how
+               WHEN 'local' THEN x.id OPERATOR(pg_catalog.=) ses.id
+               WHEN 'others' THEN x.user_id OPERATOR(pg_catalog.=) ses.user_id
+                                  AND x.id OPERATOR(pg_catalog.<>) ses.id
+               ELSE x.user_id OPERATOR(pg_catalog.=) ses.user_id
+           END;
+    IF how OPERATOR(pg_catalog.=) 'global' THEN
+        UPDATE jwt_auth.users u SET logout_before = pg_catalog.now()
+         WHERE u.id OPERATOR(pg_catalog.=) ses.user_id;
+    END IF;
+EXCEPTION WHEN serialization_failure OR deadlock_detected THEN
+    -- REPEATABLE READ and SERIALIZABLE: another transaction changed a row this one
+    -- read (a racer on the same token, a logout, a login of the same user); nothing
+    -- of this call is kept, and the whole transaction may be run again
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM,
+        HINT = 'Another transaction changed the same rows; retry the whole transaction.';
+END
+$$;

@@ -9,9 +9,9 @@
 # chain, or 28000, or a serialization failure (40001) with a hint to
 # retry, and its retry then gets the chain (or 28000 when reused). A
 # logout that commits while a refresh waits is never lost: the refresh
-# is refused (28000 or 40001), nothing of it is kept. Logins of one user
-# at once each make a session with its refresh token, or fail with 40001
-# and leave nothing.
+# is refused (28000 or 40001), nothing of it is kept; so is one that
+# waits while its user is disabled. Logins of one user at once each make
+# a session with its refresh token, or fail with 40001 and leave nothing.
 #
 # Refresh tokens never leave the server: they are kept in the table
 # tokens under a name. The password reaches the server as a psql variable.
@@ -248,6 +248,30 @@ for my $level ('read committed', 'repeatable read', 'serializable')
 	like(refresh($racer[0], $from, "$from.r2"), qr/DETAIL:  The session is revoked\./,
 		"$level: a retry is refused: the session is revoked");
 	$matrix{$level}{'refresh waiting, logout commits'} = ($serial ? '40001' : '28000') . ', logout kept';
+
+	# --- the user is disabled while a refresh of one of its sessions waits -
+	$from = "$level.t3" =~ s/ /_/gr;
+	login($from);
+	$id = token_id($from);
+	$sid = session_of($from);
+	$holder = hold_token($from);
+	start_waiting('auth_refresh', [ $racer[0] ], [ refresh_sql($from, "$from.r") ]);
+	run_ok($admin, "SELECT jwt_auth.user_set_disabled('racer')");
+	$holder->query_safe('COMMIT');
+	$holder->quit;
+	$r = finish($racer[0]);
+	like($r->{error}, $serial ? $retryable : qr/ERROR:  28000: invalid refresh token\nDETAIL:  The session is revoked\.\n/,
+		"$level: a refresh waiting while its user is disabled is refused (" . ($serial ? '40001' : '28000') . ')');
+	is( run_ok($admin,
+			"SELECT used_at IS NULL AND NOT EXISTS (SELECT FROM jwt_auth.refresh_tokens c WHERE c.parent_id = r.id) "
+			  . "FROM jwt_auth.refresh_tokens r WHERE id = '$id'"),
+		't', "$level: the token stays unused, with no child");
+	is(run_ok($admin, "SELECT revoked_reason FROM jwt_auth.sessions WHERE id = '$sid'"),
+		'disabled', "$level: the revocation by disabling is not lost");
+	like(refresh($racer[0], $from, "$from.r2"), qr/DETAIL:  The session is revoked\./,
+		"$level: a retry is refused: the session is revoked");
+	run_ok($admin, "SELECT jwt_auth.user_set_disabled('racer', false)");
+	$matrix{$level}{'refresh waiting, user disabled'} = ($serial ? '40001' : '28000') . ', revocation kept';
 
 	# --- logins of one user at once ---------------------------------------
 	my $before = run_ok($admin, 'SELECT count(*) FROM jwt_auth.sessions');

@@ -102,6 +102,12 @@ static int	session_max_lifetime = 90 * 86400;
 static int	refresh_reuse_interval = 10;
 static int	bcrypt_cost = 10;
 static int	min_password_length = 8;
+/* the password lifecycle (src/sql/lifecycle.sql reads them with current_setting) */
+static bool change_password_revokes_others = true;
+static int	reset_token_lifetime = 3600;
+static int	verification_token_lifetime = 86400;
+static bool require_verified_email = false;
+static bool signup_enabled = false;
 
 extern PGDLLEXPORT void _PG_init(void);
 
@@ -260,6 +266,26 @@ _PG_init(void)
 	DefineCustomEnumVariable("jwt_auth.cookie_samesite",
 							 "SameSite attribute of the cookies: lax or strict.",
 							 NULL, &cookie_samesite, 0, samesite_options,
+							 PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomBoolVariable("jwt_auth.change_password_revokes_others",
+							 "Whether auth_change_password revokes every other session of the user.",
+							 NULL, &change_password_revokes_others, true,
+							 PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("jwt_auth.reset_token_lifetime",
+							"Lifetime of a password reset token (auth_reset_request).",
+							NULL, &reset_token_lifetime, 3600, 1, INT_MAX,
+							PGC_SUSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("jwt_auth.verification_token_lifetime",
+							"Lifetime of an email verification token (auth_verification_request).",
+							NULL, &verification_token_lifetime, 86400, 1, INT_MAX,
+							PGC_SUSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomBoolVariable("jwt_auth.require_verified_email",
+							 "Whether auth_login refuses users whose email is not verified.",
+							 NULL, &require_verified_email, false,
+							 PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomBoolVariable("jwt_auth.signup_enabled",
+							 "Whether auth_signup creates users.",
+							 NULL, &signup_enabled, false,
 							 PGC_SUSET, 0, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("jwt_auth");
 	jwt_auth_memory_init();

@@ -85,6 +85,37 @@ REVOKE ALL ON FUNCTION api.login(text, text, boolean), api.refresh(text), api.lo
 GRANT EXECUTE ON FUNCTION api.login(text, text, boolean), api.refresh(text) TO anon;
 GRANT EXECUTE ON FUNCTION api.logout(text) TO authenticated;
 
+-- The password lifecycle. POST /rpc/signup {"username": …, "password": …} (anon): a new user of
+-- jwt_auth.default_role (the database must have jwt_auth.signup_enabled = on; 42501, HTTP 401,
+-- otherwise). The client passes no claims: claims a caller chose would reach the tokens, and so
+-- the policies that read them. Its answer is the new user's id, or null for every sign-up when
+-- jwt_auth.require_verified_email is on (a taken username answers the same).
+CREATE FUNCTION api.signup(username text, password text) RETURNS uuid
+LANGUAGE sql AS $$ SELECT jwt_auth.auth_signup(username, password) $$;
+-- POST /rpc/change_password {"old_password": …, "new_password": …} with the access token: the
+-- user of the token pre_request() verified; a wrong old password is 28P01 (HTTP 403). The
+-- user's other sessions end; this one stays.
+CREATE FUNCTION api.change_password(old_password text, new_password text) RETURNS void
+LANGUAGE sql AS $$ SELECT jwt_auth.auth_change_password(old_password, new_password) $$;
+-- POST /rpc/reset {"token": …, "new_password": …} (anon): the token the user got by mail; every
+-- session of the user ends. A bad, used or expired token is 28000 (HTTP 403).
+-- There is no /rpc/reset_request: jwt_auth.auth_reset_request(username) returns the token, and
+-- over the API it would hand it to whoever asked, who could then reset anyone's password. The
+-- application server that sends the mail calls it with a role the owner granted it to:
+--   GRANT EXECUTE ON FUNCTION jwt_auth.auth_reset_request(text) TO mailer;
+-- and mails the token to the address on file (a username of no user gets a token that resets
+-- nothing, so the server's answer says nothing about which usernames exist).
+CREATE FUNCTION api.reset(token text, new_password text) RETURNS void
+LANGUAGE sql AS $$ SELECT jwt_auth.auth_reset(token, new_password) $$;
+
+COMMENT ON FUNCTION api.signup(text, text) IS 'sign up: a new user of the default role (when sign-up is enabled)';
+COMMENT ON FUNCTION api.change_password(text, text) IS 'change the password, given the old one; ends the other sessions';
+COMMENT ON FUNCTION api.reset(text, text) IS 'set a new password with a mailed reset token; ends every session';
+
+REVOKE ALL ON FUNCTION api.signup(text, text), api.change_password(text, text), api.reset(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION api.signup(text, text), api.reset(text, text) TO anon;
+GRANT EXECUTE ON FUNCTION api.change_password(text, text) TO authenticated;
+
 -- GET/POST/PATCH/DELETE /todos: a user sees and changes only their own rows. owner defaults to
 -- the request's sub; the policy refuses rows of anyone else. (SELECT jwt_auth.uid()) is
 -- evaluated once per statement, not once per row.

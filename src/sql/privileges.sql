@@ -4,8 +4,11 @@
 -- Signing with the stored keys mints identities: grant it to the roles
 -- that issue tokens, never to PUBLIC. The key functions are for the owner.
 -- Login, refresh, logout and the request context are the public entry
--- points (each checks what it is given); the user functions, auth_unlock
--- and purge_expired are for the owner. No table or view is PUBLIC's.
+-- points (each checks what it is given), and so are the password change,
+-- reset, verification and sign-up; the user functions, auth_unlock,
+-- purge_expired and the reset and verification requests (they hand out a
+-- token) are for the owner, who grants the requests to the application
+-- server. No table or view is PUBLIC's.
 ------------------------------------------------------------------------
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA jwt_auth FROM PUBLIC;
@@ -35,5 +38,7 @@ GRANT EXECUTE ON FUNCTION
     jwt_auth.auth_login(text, text), jwt_auth.auth_refresh(text), jwt_auth.auth_logout(text, text),
     jwt_auth.authenticate(text), jwt_auth.pre_request(),
     jwt_auth.claims(), jwt_auth.claim(text), jwt_auth.uid(), jwt_auth.role(),
-    jwt_auth.cookie_headers(jsonb), jwt_auth.cookie_clear_headers(), jwt_auth.cookie_refresh_token()
+    jwt_auth.cookie_headers(jsonb), jwt_auth.cookie_clear_headers(), jwt_auth.cookie_refresh_token(),
+    jwt_auth.auth_change_password(text, text), jwt_auth.auth_reset(text, text), jwt_auth.auth_verify(text),
+    jwt_auth.auth_signup(text, text, jsonb)
 TO PUBLIC;

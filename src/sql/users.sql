@@ -17,7 +17,8 @@ CREATE TABLE jwt_auth.users (
     created_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
     updated_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
     last_login_at timestamptz,
-    logout_before timestamptz    -- set by a global logout: older access tokens are refused
+    logout_before timestamptz,   -- set by a global logout: older access tokens are refused
+    verified_at   timestamptz    -- email verified (auth_verify, auth_reset); see jwt_auth.require_verified_email
 );
 CREATE UNIQUE INDEX users_username_key ON jwt_auth.users (pg_catalog.lower(username));
 SELECT pg_catalog.pg_extension_config_dump('jwt_auth.users', '');

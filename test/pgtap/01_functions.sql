@@ -4,7 +4,7 @@
 -- constraints, trigger and dump registration; and nothing in the schema
 -- that is not on the list.
 BEGIN;
-SELECT plan(722);
+SELECT plan(793);
 
 -- The contract, one row per function. volatility: verification reads the
 -- clock (STABLE), signing is VOLATILE, pure transforms are IMMUTABLE.
@@ -120,6 +120,16 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('_throttle_succeeded', '{text}',                 'void',  'VOLATILE', true,  'c',       'u', false),
     ('_throttle_reset',   '{text}',                 'void',  'VOLATILE', true,  'c',       'u', false),
     ('_throttle_state',   '{}',                     'record', 'VOLATILE', false, 'c',      'u', false),
+    -- the password lifecycle: entry points running as the owner, and their internals
+    ('auth_change_password', '{text,text}',         'void',  'VOLATILE', false, 'plpgsql', 'u', true),
+    ('auth_reset_request', '{text}',                'text',  'VOLATILE', false, 'plpgsql', 'u', true),
+    ('auth_reset',        '{text,text}',            'void',  'VOLATILE', false, 'plpgsql', 'u', true),
+    ('auth_verification_request', '{text}',         'text',  'VOLATILE', false, 'plpgsql', 'u', true),
+    ('auth_verify',       '{text}',                 'void',  'VOLATILE', false, 'plpgsql', 'u', true),
+    ('auth_signup',       '{text,text,jsonb}',      'uuid',  'VOLATILE', false, 'plpgsql', 'u', true),
+    ('_one_time_token_new', '{text,text}',          'text',  'VOLATILE', false, 'plpgsql', 'u', false),
+    ('_one_time_token_take', '{text,text}',         'jwt_auth.users', 'VOLATILE', false, 'plpgsql', 'u', false),
+    ('_sessions_verified', '{}',                    'trigger', 'VOLATILE', false, 'plpgsql', 'u', false),
     -- the request context: backend memory, which parallel workers do not share
     ('authenticate',      '{text}',                 'jsonb', 'VOLATILE', false, 'c',       'u', false),
     ('pre_request',       '{}',                     'void',  'VOLATILE', false, 'c',       'u', false),
@@ -130,26 +140,26 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('_verified_claims',  '{}',                     'jsonb', 'STABLE',   false, 'c',       'r', false),
     ('_token_cache_state', '{}',                    'record', 'VOLATILE', false, 'c',      'r', false);
 
--- the list above has the 92 functions of the SQL surface
-SELECT is((SELECT count(*) FROM expected_function)::int, 92,
-    'the expected SQL surface lists 92 functions');
+-- the list above has the 101 functions of the SQL surface
+SELECT is((SELECT count(*) FROM expected_function)::int, 101,
+    'the expected SQL surface lists 101 functions');
 
--- every function exists with its exact argument types (92 tests)
+-- every function exists with its exact argument types (101 tests)
 SELECT has_function('jwt_auth', name, args,
         format('function jwt_auth.%s(%s) exists', name, array_to_string(args, ', ')))
   FROM expected_function ORDER BY name, args;
 
--- every function returns its contract type (92 tests)
+-- every function returns its contract type (101 tests)
 SELECT function_returns('jwt_auth', name, args, returns,
         format('jwt_auth.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
   FROM expected_function ORDER BY name, args;
 
--- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (92 tests)
+-- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (101 tests)
 SELECT volatility_is('jwt_auth', name, args, volatility,
         format('jwt_auth.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
   FROM expected_function ORDER BY name, args;
 
--- strictness: NULL input gives NULL except where a NULL must be judged (92 tests)
+-- strictness: NULL input gives NULL except where a NULL must be judged (101 tests)
 SELECT CASE WHEN strict
         THEN is_strict('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -158,12 +168,12 @@ SELECT CASE WHEN strict
        END
   FROM expected_function ORDER BY name, args;
 
--- the language: C, except the key store's SQL and plpgsql wrappers (92 tests)
+-- the language: C, except the key store's SQL and plpgsql wrappers (101 tests)
 SELECT function_lang_is('jwt_auth', name, args, lang,
         format('jwt_auth.%s(%s) is written in %s', name, array_to_string(args, ', '), lang))
   FROM expected_function ORDER BY name, args;
 
--- exactly the key store's writers and jwks() run with their owner's rights (92 tests)
+-- exactly the key store's writers and jwks() run with their owner's rights (101 tests)
 SELECT CASE WHEN definer
         THEN is_definer('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is SECURITY DEFINER', name, array_to_string(args, ', ')))
@@ -172,7 +182,7 @@ SELECT CASE WHEN definer
        END
   FROM expected_function ORDER BY name, args;
 
--- parallel safety: safe where nothing is written (92 tests)
+-- parallel safety: safe where nothing is written (101 tests)
 SELECT is(p.proparallel, e.parallel,
         format('jwt_auth.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -184,15 +194,19 @@ SELECT is(p.proparallel, e.parallel,
 
 -- every SECURITY DEFINER function pins its search_path to pg_catalog, pg_temp, and those
 -- that take a password, a token or a key keep the failing statement out of the server log
--- (19 tests)
+-- (25 tests)
 SELECT is(p.proconfig, ARRAY['search_path=pg_catalog, pg_temp'] ||
                        CASE WHEN e.name IN ('auth_login', 'auth_refresh', 'auth_logout', 'user_create',
-                                            'user_import', 'user_set_password', 'key_import')
+                                            'user_import', 'user_set_password', 'key_import',
+                                            'auth_change_password', 'auth_reset_request', 'auth_reset',
+                                            'auth_verification_request', 'auth_verify', 'auth_signup')
                             THEN ARRAY['log_min_error_statement=panic'] ELSE '{}' END,
         format('SECURITY DEFINER jwt_auth.%s(%s) pins search_path = pg_catalog, pg_temp%s',
                e.name, array_to_string(e.args, ', '),
                CASE WHEN e.name IN ('auth_login', 'auth_refresh', 'auth_logout', 'user_create',
-                                    'user_import', 'user_set_password', 'key_import')
+                                    'user_import', 'user_set_password', 'key_import',
+                                            'auth_change_password', 'auth_reset_request', 'auth_reset',
+                                            'auth_verification_request', 'auth_verify', 'auth_signup')
                     THEN ' and log_min_error_statement = panic' ELSE '' END))
   FROM expected_function e
   JOIN pg_catalog.pg_proc p
@@ -405,6 +419,11 @@ SELECT ok(
               JOIN pg_catalog.pg_extension r ON d.refobjid = r.oid AND r.extname = 'pgcrypto'
              WHERE d.classid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'n'),
     'jwt_auth requires pgcrypto');
+
+-- under jwt_auth.require_verified_email no session opens for an unverified user
+SELECT has_trigger('jwt_auth', 'sessions', 'sessions_verified', 'trigger sessions_verified exists');
+SELECT trigger_is('jwt_auth', 'sessions', 'sessions_verified', 'jwt_auth', '_sessions_verified',
+    'sessions_verified calls jwt_auth._sessions_verified()');
 
 SELECT * FROM finish();
 ROLLBACK;

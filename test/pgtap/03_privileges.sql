@@ -5,7 +5,7 @@
 -- jwt_auth.* settings that decide what a token must carry (leeway, issuer,
 -- audience) are set by superusers only.
 BEGIN;
-SELECT plan(171);
+SELECT plan(180);
 
 CREATE ROLE jwt_auth_test_nobody NOLOGIN;
 CREATE ROLE jwt_auth_test_issuer NOLOGIN;
@@ -41,7 +41,10 @@ INSERT INTO granted_function VALUES
     ('jwt_auth.uid()'), ('jwt_auth.role()'),
     -- cookie mode's helpers for the API's functions: they only format what they are given
     ('jwt_auth.cookie_headers(jsonb)'), ('jwt_auth.cookie_clear_headers()'),
-    ('jwt_auth.cookie_refresh_token()');
+    ('jwt_auth.cookie_refresh_token()'),
+    -- the password lifecycle's entry points (each checks what it is given; sign-up is off by default)
+    ('jwt_auth.auth_change_password(text, text)'), ('jwt_auth.auth_reset(text, text)'),
+    ('jwt_auth.auth_verify(text)'), ('jwt_auth.auth_signup(text, text, jsonb)');
 
 -- what PUBLIC must not execute: signing with the stored keys (it mints
 -- identities), managing keys, and the key store's internals
@@ -72,6 +75,10 @@ INSERT INTO withheld_function VALUES
     ('jwt_auth._session_key()'), ('jwt_auth._verified_claims()'), ('jwt_auth._session_csrf(bytea)'),
     ('jwt_auth._refresh_token_new()'), ('jwt_auth._refresh_token_hash(text)'),
     ('jwt_auth._refresh_token_child(text, bytea)'),
+    -- the requests hand out a token (the owner grants them to the application server)
+    ('jwt_auth.auth_reset_request(text)'), ('jwt_auth.auth_verification_request(text)'),
+    ('jwt_auth._one_time_token_new(text, text)'), ('jwt_auth._one_time_token_take(text, text)'),
+    ('jwt_auth._sessions_verified()'),
     ('jwt_auth._throttle_begin(text, boolean)'), ('jwt_auth._throttle_succeeded(text)'),
     ('jwt_auth._throttle_reset(text)'), ('jwt_auth._throttle_state()'),
     ('jwt_auth._token_cache_state()');
@@ -174,7 +181,10 @@ SELECT set_eq(
              ('jwt_auth.user_delete(text)'), ('jwt_auth._user_insert(text, text, text, jsonb)'),
              ('jwt_auth.auth_login(text, text)'), ('jwt_auth.auth_refresh(text)'),
              ('jwt_auth.auth_logout(text, text)'), ('jwt_auth.purge_expired()'),
-             ('jwt_auth.auth_unlock(text)')$$,
+             ('jwt_auth.auth_unlock(text)'),
+             ('jwt_auth.auth_change_password(text, text)'), ('jwt_auth.auth_reset_request(text)'),
+             ('jwt_auth.auth_reset(text, text)'), ('jwt_auth.auth_verification_request(text)'),
+             ('jwt_auth.auth_verify(text)'), ('jwt_auth.auth_signup(text, text, jsonb)')$$,
     'exactly the functions that write the key store and the user and session tables (and jwks) are SECURITY DEFINER');
 SELECT is_empty(
     $$SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p

@@ -579,3 +579,150 @@ SELECT '# ' || request || ' | ' || expected || ' | ' || got FROM v16_answer \g (
 SELECT string_agg(pg_temp.tap(got = expected, request || ': HTTP ' || got || ' (expected ' || expected || ')'), E'\n')
        AS lines FROM v16_answer \gset
 \echo :lines
+
+-- The password lifecycle: sign-up (jwt_auth.signup_enabled is on in this database), change with
+-- the access token, reset with a token the application server mailed (test/postgrest/run made it
+-- with jwt_auth.auth_reset_request: the API offers no way to ask for one)
+\getenv pw3 REPLAY_PASSWORD_3
+\getenv pw4 REPLAY_PASSWORD_4
+\getenv reset1 REPLAY_RESET_TOKEN
+\set user3 'a-signed-up-user@example.test'
+-- POST /rpc/signup as anon
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/signup', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', '{}', true);
+SELECT jwt_auth.pre_request();
+SELECT pg_temp.outcome(format('SELECT "api"."signup"("username" := %L, "password" := %L)', :'user3', :'pw3')) AS state \gset
+COMMIT;
+SELECT pg_temp.tap(:'state' = '00000/200', 'anon signs up with api.signup: HTTP 200 (' || :'state' || ')') AS line \gset
+\echo :line
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/signup', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', '{}', true);
+SELECT jwt_auth.pre_request();
+SELECT pg_temp.outcome(format('SELECT "api"."signup"("username" := %L, "password" := %L)', upper(:'user3'), :'pw3')) AS state \gset
+COMMIT;
+SELECT pg_temp.tap(:'state' = '23505/409', 'a taken username (another case) is refused by api.signup: 23505, HTTP 409 (' || :'state' || ')') AS line \gset
+\echo :line
+-- the new user logs in, with the default role
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/login', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', '{}', true);
+SELECT jwt_auth.pre_request();
+SELECT api.login(:'user3', :'pw3') ->> 'access_token' AS access3 \gset
+COMMIT;
+SELECT jwt_auth.jwt_verify(:'access3')::text AS claims3, jwt_auth.jwt_verify(:'access3') ->> 'role' AS role3 \gset
+SELECT json_build_object('authorization', 'Bearer ' || :'access3')::text AS headers3 \gset
+SELECT pg_temp.tap(:'role3' = 'authenticated', 'the signed-up user''s token carries the default role') AS line \gset
+\echo :line
+-- POST /rpc/change_password with the token: a wrong old password, then the right one
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', :'role3', true),
+       set_config('request.jwt.claims', :'claims3', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/change_password', true), set_config('request.headers', :'headers3', true),
+       set_config('request.cookies', '{}', true);
+SELECT jwt_auth.pre_request();
+SELECT pg_temp.outcome(format('SELECT "api"."change_password"("old_password" := %L, "new_password" := %L)',
+                              'not the password', :'pw4')) AS state \gset
+COMMIT;
+SELECT pg_temp.tap(:'state' = '28P01/403', 'a wrong old password fails api.change_password: 28P01, HTTP 403 (' || :'state' || ')') AS line \gset
+\echo :line
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', :'role3', true),
+       set_config('request.jwt.claims', :'claims3', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/change_password', true), set_config('request.headers', :'headers3', true),
+       set_config('request.cookies', '{}', true);
+SELECT jwt_auth.pre_request();
+SELECT pg_temp.outcome(format('SELECT "api"."change_password"("old_password" := %L, "new_password" := %L)',
+                              :'pw3', :'pw4')) AS state \gset
+COMMIT;
+SELECT pg_temp.tap(:'state' = '00000/200', 'api.change_password with the old password: HTTP 200 (' || :'state' || ')') AS line \gset
+\echo :line
+-- without a token (anon) there is no one to change the password of
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/change_password', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', '{}', true);
+SELECT jwt_auth.pre_request();
+SELECT pg_temp.outcome(format('SELECT "api"."change_password"("old_password" := %L, "new_password" := %L)',
+                              :'pw4', :'pw3')) AS state \gset
+COMMIT;
+SELECT pg_temp.tap(:'state' = '42501/401', 'anon cannot call api.change_password: 42501, HTTP 401 (' || :'state' || ')') AS line \gset
+\echo :line
+-- the changed password logs in, the old one does not; the token that changed it still works
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/login', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', '{}', true);
+SELECT jwt_auth.pre_request();
+SELECT pg_temp.outcome(format('SELECT api.login(%L, %L)', :'user3', :'pw3')) || ' ' ||
+       pg_temp.outcome(format('SELECT api.login(%L, %L)', :'user3', :'pw4')) AS state \gset
+COMMIT;
+SELECT pg_temp.tap(:'state' = '28P01/403 00000/200', 'after the change the old password gets 403, the new one 200 (' || :'state' || ')') AS line \gset
+\echo :line
+BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', :'role3', true),
+       set_config('request.jwt.claims', :'claims3', true), set_config('request.method', 'GET', true),
+       set_config('request.path', '/todos', true), set_config('request.headers', :'headers3', true),
+       set_config('request.cookies', '{}', true);
+SELECT pg_temp.http_answer('SELECT jwt_auth.pre_request()') AS state \gset
+COMMIT;
+SELECT pg_temp.tap(:'state' = 'ok', 'the session that changed the password stays (' || :'state' || ')') AS line \gset
+\echo :line
+
+-- POST /rpc/reset: the first user, logged in before, resets with the mailed token
+SELECT jwt_auth.auth_login(:'user1', :'pw1') ->> 'access_token' AS access1z \gset
+SELECT jwt_auth.jwt_verify(:'access1z')::text AS claims1z \gset
+SELECT json_build_object('authorization', 'Bearer ' || :'access1z')::text AS headers1z \gset
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/reset', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', '{}', true);
+SELECT jwt_auth.pre_request();
+SELECT pg_temp.outcome(format('SELECT "api"."reset"("token" := %L, "new_password" := %L)',
+                              'not a reset token', :'pw4')) AS state \gset
+COMMIT;
+SELECT pg_temp.tap(:'state' = '28000/403', 'api.reset with a made-up token: 28000, HTTP 403 (' || :'state' || ')') AS line \gset
+\echo :line
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/reset', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', '{}', true);
+SELECT jwt_auth.pre_request();
+SELECT pg_temp.outcome(format('SELECT "api"."reset"("token" := %L, "new_password" := %L)', :'reset1', :'pw4')) AS state \gset
+COMMIT;
+SELECT pg_temp.tap(:'state' = '00000/200', 'api.reset with the mailed token: HTTP 200 (' || :'state' || ')') AS line \gset
+\echo :line
+BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'anon', true),
+       set_config('request.jwt.claims', :'anon', true), set_config('request.method', 'POST', true),
+       set_config('request.path', '/rpc/reset', true), set_config('request.headers', '{}', true),
+       set_config('request.cookies', '{}', true);
+SELECT jwt_auth.pre_request();
+SELECT pg_temp.outcome(format('SELECT "api"."reset"("token" := %L, "new_password" := %L)', :'reset1', :'pw1')) AS state \gset
+COMMIT;
+SELECT pg_temp.tap(:'state' = '28000/403', 'the same token a second time: 28000, HTTP 403 (' || :'state' || ')') AS line \gset
+\echo :line
+BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY;
+SELECT set_config('search_path', '"api", "public"', true), set_config('role', 'authenticated', true),
+       set_config('request.jwt.claims', :'claims1z', true), set_config('request.method', 'GET', true),
+       set_config('request.path', '/todos', true), set_config('request.headers', :'headers1z', true),
+       set_config('request.cookies', '{}', true);
+SELECT pg_temp.http_answer('SELECT jwt_auth.pre_request()') AS state \gset
+COMMIT;
+SELECT pg_temp.tap(:'state' = '401 Bearer error="invalid_token"', 'after api.reset the user''s earlier token gets 401 (' || :'state' || ')') AS line \gset
+\echo :line
+SELECT pg_temp.outcome(format('SELECT jwt_auth.auth_login(%L, %L)', :'user1', :'pw1')) || ' ' ||
+       pg_temp.outcome(format('SELECT jwt_auth.auth_login(%L, %L)', :'user1', :'pw4')) AS state \gset
+SELECT pg_temp.tap(:'state' = '28P01/403 00000/200', 'after api.reset the old password fails and the new one logs in (' || :'state' || ')') AS line \gset
+\echo :line

@@ -131,7 +131,8 @@ SELECT pg_temp.tap(pg_temp.sqlstate('CREATE TABLE jwt_auth.mine (x int)') = '425
 
 -- Functions: exactly the public entry points of the README, and none of the internals
 SELECT pg_temp.tap(array_agg(f ORDER BY f) = ARRAY[
-        'auth_login(text,text)', 'auth_logout(text,text)', 'auth_refresh(text)', 'authenticate(text)',
+        'auth_change_password(text,text)', 'auth_login(text,text)', 'auth_logout(text,text)', 'auth_refresh(text)',
+        'auth_reset(text,text)', 'auth_signup(text,text,jsonb)', 'auth_verify(text)', 'authenticate(text)',
         'base64url_decode(text)', 'base64url_encode(bytea)', 'claim(text)', 'claims()',
         'cookie_clear_headers()', 'cookie_headers(jsonb)', 'cookie_refresh_token()',
         'jwks()', 'jws_sign(bytea,bytea,text,jsonb)', 'jws_sign(bytea,jsonb,text,jsonb)', 'jws_sign(bytea,text,text,jsonb)',

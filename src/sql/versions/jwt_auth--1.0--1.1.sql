@@ -1213,10 +1213,11 @@ BEGIN
         RAISE EXCEPTION 'claims must not set a registered claim or the role' USING ERRCODE = 'invalid_parameter_value',
             DETAIL = 'iss, sub, aud, exp, nbf, iat, jti, sid, gen, csrf and role are jwt_auth''s.';
     END IF;
-    -- every sign-up counts for the client address, as a failed login does
-    -- (a name no user can have): over jwt_auth.max_failed_logins_per_address
-    -- within jwt_auth.lockout_time, refused
-    IF NOT jwt_auth._throttle_begin(E'\x01signup', false) THEN
+    -- every sign-up counts for the client address (over TCP), as a failed
+    -- login does: over jwt_auth.max_failed_logins_per_address within
+    -- jwt_auth.lockout_time, refused; and for the name asked for, under a
+    -- name no user can have (one shared name would lock every sign-up)
+    IF NOT jwt_auth._throttle_begin(E'\x01signup ' OPERATOR(pg_catalog.||) pg_catalog.lower(username), false) THEN
         RAISE EXCEPTION 'too many sign-ups from this address' USING ERRCODE = 'configuration_limit_exceeded';
     END IF;
     fresh := jwt_auth._password_hash(password);

@@ -115,6 +115,21 @@ SELECT jwt_auth.user_create('verifier', 'verify me please') IS NOT NULL AS creat
 SET jwt_auth.require_verified_email = on;
 SELECT jwt_auth.auth_login('verifier', 'verify me please');
 SELECT jwt_auth.auth_login('verifier', 'a wrong password');
+-- nothing tells the two apart: SQLSTATE, message, detail, hint and context are the same
+CREATE FUNCTION pg_temp.failure(p text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    st text; m text; d text; h text; c text;
+BEGIN
+    PERFORM jwt_auth.auth_login('verifier', p);
+    RETURN 'logged in';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, m = MESSAGE_TEXT, d = PG_EXCEPTION_DETAIL,
+                            h = PG_EXCEPTION_HINT, c = PG_EXCEPTION_CONTEXT;
+    RETURN concat_ws('|', st, m, d, h, c);
+END
+$$;
+SELECT pg_temp.failure('verify me please') = pg_temp.failure('a wrong password') AS same_failure,
+       split_part(pg_temp.failure('verify me please'), '|', 1) AS sqlstate;
 SELECT jwt_auth.auth_verification_request('verifier') AS v \gset
 SELECT jwt_auth.auth_verify('not a token');
 SELECT jwt_auth.auth_verify(:'v');

@@ -13,8 +13,8 @@
 -- user, or for a name no user can have and the client address.
 -- auth_change_password acts for the user whose claims authenticate() or
 -- pre_request() verified; auth_signup is off unless jwt_auth.signup_enabled.
--- Under jwt_auth.require_verified_email, auth_login opens no session for a
--- user whose email is not verified (the trigger sessions_verified).
+-- Under jwt_auth.require_verified_email, auth_login (src/sql/sessions.sql)
+-- refuses a user whose email is not verified with its one 28P01.
 ------------------------------------------------------------------------
 
 CREATE TABLE jwt_auth.one_time_tokens (
@@ -157,26 +157,6 @@ END
 $$;
 COMMENT ON FUNCTION jwt_auth.auth_verify(text) IS
     'mark a user''s email verified with a verification token (single use); error 28000 for a bad token';
-
--- Under jwt_auth.require_verified_email no session opens for a user whose
--- email is not verified: auth_login, which opens them, fails after its
--- whole work with the same 28P01 as for a wrong password (the good password
--- is not counted as a failure by the throttle).
-CREATE FUNCTION jwt_auth._sessions_verified() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    IF pg_catalog.current_setting('jwt_auth.require_verified_email')::boolean
-       AND NOT EXISTS (SELECT FROM jwt_auth.users u
-                        WHERE u.id OPERATOR(pg_catalog.=) NEW.user_id AND u.verified_at IS NOT NULL) THEN
-        RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
-    END IF;
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION jwt_auth._sessions_verified() IS
-    'internal: under jwt_auth.require_verified_email, no session for a user whose email is not verified (28P01)';
-CREATE TRIGGER sessions_verified BEFORE INSERT ON jwt_auth.sessions
-    FOR EACH ROW EXECUTE FUNCTION jwt_auth._sessions_verified();
 
 CREATE FUNCTION jwt_auth.auth_change_password(old_password text, new_password text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER

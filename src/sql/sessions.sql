@@ -175,7 +175,10 @@ BEGIN
     IF NOT current OR pg_catalog.octet_length(password) OPERATOR(pg_catalog.>) 72 THEN
         fresh := jwt_auth._password_new(password);
     END IF;
-    IF NOT good OR u.disabled THEN
+    -- a user whose email is not verified under jwt_auth.require_verified_email
+    -- (src/sql/lifecycle.sql): the same answer, from the same statement
+    IF NOT good OR u.disabled OR (u.verified_at IS NULL AND
+           pg_catalog.current_setting('jwt_auth.require_verified_email')::boolean) THEN
         -- the attempt stays counted (in shared memory, which the error does not roll back)
         RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
     END IF;

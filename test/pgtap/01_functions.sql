@@ -4,7 +4,7 @@
 -- constraints, trigger and dump registration; and nothing in the schema
 -- that is not on the list.
 BEGIN;
-SELECT plan(793);
+SELECT plan(784);
 
 -- The contract, one row per function. volatility: verification reads the
 -- clock (STABLE), signing is VOLATILE, pure transforms are IMMUTABLE.
@@ -129,7 +129,6 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('auth_signup',       '{text,text,jsonb}',      'uuid',  'VOLATILE', false, 'plpgsql', 'u', true),
     ('_one_time_token_new', '{text,text}',          'text',  'VOLATILE', false, 'plpgsql', 'u', false),
     ('_one_time_token_take', '{text,text}',         'jwt_auth.users', 'VOLATILE', false, 'plpgsql', 'u', false),
-    ('_sessions_verified', '{}',                    'trigger', 'VOLATILE', false, 'plpgsql', 'u', false),
     -- the request context: backend memory, which parallel workers do not share
     ('authenticate',      '{text}',                 'jsonb', 'VOLATILE', false, 'c',       'u', false),
     ('pre_request',       '{}',                     'void',  'VOLATILE', false, 'c',       'u', false),
@@ -140,26 +139,26 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('_verified_claims',  '{}',                     'jsonb', 'STABLE',   false, 'c',       'r', false),
     ('_token_cache_state', '{}',                    'record', 'VOLATILE', false, 'c',      'r', false);
 
--- the list above has the 101 functions of the SQL surface
-SELECT is((SELECT count(*) FROM expected_function)::int, 101,
-    'the expected SQL surface lists 101 functions');
+-- the list above has the 100 functions of the SQL surface
+SELECT is((SELECT count(*) FROM expected_function)::int, 100,
+    'the expected SQL surface lists 100 functions');
 
--- every function exists with its exact argument types (101 tests)
+-- every function exists with its exact argument types (100 tests)
 SELECT has_function('jwt_auth', name, args,
         format('function jwt_auth.%s(%s) exists', name, array_to_string(args, ', ')))
   FROM expected_function ORDER BY name, args;
 
--- every function returns its contract type (101 tests)
+-- every function returns its contract type (100 tests)
 SELECT function_returns('jwt_auth', name, args, returns,
         format('jwt_auth.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
   FROM expected_function ORDER BY name, args;
 
--- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (101 tests)
+-- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (100 tests)
 SELECT volatility_is('jwt_auth', name, args, volatility,
         format('jwt_auth.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
   FROM expected_function ORDER BY name, args;
 
--- strictness: NULL input gives NULL except where a NULL must be judged (101 tests)
+-- strictness: NULL input gives NULL except where a NULL must be judged (100 tests)
 SELECT CASE WHEN strict
         THEN is_strict('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -168,12 +167,12 @@ SELECT CASE WHEN strict
        END
   FROM expected_function ORDER BY name, args;
 
--- the language: C, except the key store's SQL and plpgsql wrappers (101 tests)
+-- the language: C, except the key store's SQL and plpgsql wrappers (100 tests)
 SELECT function_lang_is('jwt_auth', name, args, lang,
         format('jwt_auth.%s(%s) is written in %s', name, array_to_string(args, ', '), lang))
   FROM expected_function ORDER BY name, args;
 
--- exactly the key store's writers and jwks() run with their owner's rights (101 tests)
+-- exactly the key store's writers and jwks() run with their owner's rights (100 tests)
 SELECT CASE WHEN definer
         THEN is_definer('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is SECURITY DEFINER', name, array_to_string(args, ', ')))
@@ -182,7 +181,7 @@ SELECT CASE WHEN definer
        END
   FROM expected_function ORDER BY name, args;
 
--- parallel safety: safe where nothing is written (101 tests)
+-- parallel safety: safe where nothing is written (100 tests)
 SELECT is(p.proparallel, e.parallel,
         format('jwt_auth.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -419,11 +418,6 @@ SELECT ok(
               JOIN pg_catalog.pg_extension r ON d.refobjid = r.oid AND r.extname = 'pgcrypto'
              WHERE d.classid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'n'),
     'jwt_auth requires pgcrypto');
-
--- under jwt_auth.require_verified_email no session opens for an unverified user
-SELECT has_trigger('jwt_auth', 'sessions', 'sessions_verified', 'trigger sessions_verified exists');
-SELECT trigger_is('jwt_auth', 'sessions', 'sessions_verified', 'jwt_auth', '_sessions_verified',
-    'sessions_verified calls jwt_auth._sessions_verified()');
 
 SELECT * FROM finish();
 ROLLBACK;

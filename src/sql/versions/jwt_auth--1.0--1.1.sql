@@ -968,8 +968,8 @@ $$;
 -- The password lifecycle (issue 14): users.verified_at, the one-time
 -- tokens of password reset and email verification, auth_change_password,
 -- auth_reset_request/auth_reset, auth_verification_request/auth_verify,
--- auth_signup, and no session for an unverified user under
--- jwt_auth.require_verified_email (src/sql/lifecycle.sql).
+-- auth_signup (src/sql/lifecycle.sql); auth_login refuses an unverified
+-- user under jwt_auth.require_verified_email.
 ------------------------------------------------------------------------
 
 ALTER TABLE jwt_auth.users ADD COLUMN verified_at timestamptz;
@@ -1115,26 +1115,6 @@ $$;
 COMMENT ON FUNCTION jwt_auth.auth_verify(text) IS
     'mark a user''s email verified with a verification token (single use); error 28000 for a bad token';
 
--- Under jwt_auth.require_verified_email no session opens for a user whose
--- email is not verified: auth_login, which opens them, fails after its
--- whole work with the same 28P01 as for a wrong password (the good password
--- is not counted as a failure by the throttle).
-CREATE FUNCTION jwt_auth._sessions_verified() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    IF pg_catalog.current_setting('jwt_auth.require_verified_email')::boolean
-       AND NOT EXISTS (SELECT FROM jwt_auth.users u
-                        WHERE u.id OPERATOR(pg_catalog.=) NEW.user_id AND u.verified_at IS NOT NULL) THEN
-        RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
-    END IF;
-    RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION jwt_auth._sessions_verified() IS
-    'internal: under jwt_auth.require_verified_email, no session for a user whose email is not verified (28P01)';
-CREATE TRIGGER sessions_verified BEFORE INSERT ON jwt_auth.sessions
-    FOR EACH ROW EXECUTE FUNCTION jwt_auth._sessions_verified();
-
 CREATE FUNCTION jwt_auth.auth_change_password(old_password text, new_password text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
@@ -1238,8 +1218,76 @@ $$;
 COMMENT ON FUNCTION jwt_auth.auth_signup(text, text, jsonb) IS
     'a new user of the default role, when jwt_auth.signup_enabled; its id, or NULL always when jwt_auth.require_verified_email (no enumeration)';
 
+CREATE OR REPLACE FUNCTION jwt_auth.auth_login(username text, password text) RETURNS jsonb
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp SET log_min_error_statement = panic AS $$
+DECLARE
+    s record := jwt_auth._settings();
+    u jwt_auth.users;
+    good boolean := false;
+    current boolean := false;
+    fresh text;
+    session_id uuid;
+BEGIN
+    PERFORM jwt_auth._require_primary();
+    IF username IS NULL OR password IS NULL THEN
+        RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
+    END IF;
+    -- lower() and = under the database's collation, as the unique index and the
+    -- throttle: never under one the argument brings (a nondeterministic one would
+    -- find the user under another name than the one the throttle counts)
+    SELECT * INTO u FROM jwt_auth.users x
+     WHERE pg_catalog.lower(x.username) OPERATOR(pg_catalog.=)
+           pg_catalog.lower(auth_login.username COLLATE pg_catalog."default");
+    -- counted for the user as stored, however it was spelled, else for the name
+    -- given; over the throttle's limit: the same answer at once, without bcrypt work
+    IF NOT jwt_auth._throttle_begin(coalesce(u.username, auth_login.username), u.id IS NOT NULL) THEN
+        RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
+    END IF;
+    -- bcrypt reads 72 bytes of a password, and _password_verify checks no
+    -- longer one against a bcrypt hash; an imported hash of another form
+    -- (PBKDF2, scrypt, Argon2, SHA-crypt, Django's bcrypt_sha256) reads more
+    IF u.password_hash IS NOT NULL THEN
+        good := jwt_auth._password_verify(password, u.password_hash);
+        current := jwt_auth._password_current(u.password_hash);
+    END IF;
+    -- no such user, no usable hash, one not of jwt_auth.password_hash at its
+    -- costs (md5-crypt, DES, a lower cost, any imported form), or a password
+    -- longer than bcrypt reads (no bcrypt hash was checked): a new hash as
+    -- well, so that no failure answers sooner than another; after a good
+    -- login it is the user's new hash
+    IF NOT current OR pg_catalog.octet_length(password) OPERATOR(pg_catalog.>) 72 THEN
+        fresh := jwt_auth._password_new(password);
+    END IF;
+    -- a user whose email is not verified under jwt_auth.require_verified_email
+    -- (src/sql/lifecycle.sql): the same answer, from the same statement
+    IF NOT good OR u.disabled OR (u.verified_at IS NULL AND
+           pg_catalog.current_setting('jwt_auth.require_verified_email')::boolean) THEN
+        -- the attempt stays counted (in shared memory, which the error does not roll back)
+        RAISE EXCEPTION 'invalid username or password' USING ERRCODE = 'invalid_password';
+    END IF;
+    PERFORM jwt_auth._throttle_succeeded(u.username);
+    -- only a new hash that verifies the password: a password longer than bcrypt
+    -- reads keeps its imported hash (cut, it would never match again)
+    IF NOT current AND jwt_auth._password_verify(password, fresh) THEN
+        u.password_hash := fresh;
+    END IF;
+    UPDATE jwt_auth.users x SET last_login_at = pg_catalog.now(), password_hash = u.password_hash
+     WHERE x.id OPERATOR(pg_catalog.=) u.id;
+    INSERT INTO jwt_auth.sessions (user_id, expires_at)
+    VALUES (u.id, pg_catalog.now() OPERATOR(pg_catalog.+) s.session_max_lifetime)
+    RETURNING id INTO session_id;
+    RETURN jwt_auth._issue(u, session_id, NULL);
+EXCEPTION WHEN serialization_failure OR deadlock_detected THEN
+    -- REPEATABLE READ and SERIALIZABLE: another transaction changed a row this one
+    -- read (a racer on the same token, a logout, a login of the same user); nothing
+    -- of this call is kept, and the whole transaction may be run again
+    RAISE EXCEPTION USING ERRCODE = SQLSTATE, MESSAGE = SQLERRM,
+        HINT = 'Another transaction changed the same rows; retry the whole transaction.';
+END
+$$;
+
 REVOKE ALL ON FUNCTION jwt_auth._one_time_token_new(text, text), jwt_auth._one_time_token_take(text, text),
-    jwt_auth._sessions_verified(),
     jwt_auth.auth_reset_request(text), jwt_auth.auth_reset(text, text),
     jwt_auth.auth_verification_request(text), jwt_auth.auth_verify(text),
     jwt_auth.auth_change_password(text, text), jwt_auth.auth_signup(text, text, jsonb) FROM PUBLIC;

@@ -129,6 +129,13 @@ class Report:
                     f"{grown} of {int(self.num('mem.rounds.ctx_count'))}", "",
                     f"{bytes_grown:+.0f} B in all", "none", grown == 0, 0.0 if grown == 0 else CLIP,
                     f"memory contexts grown over {rounds:,} rounds: {grown} (none)")
+        if self.has("hash.pbkdf2.login_ms", "hash.openssl_pbkdf2_ms"):
+            # the first login also re-hashes to bcrypt at the configured cost: that is the margin
+            self.at_most("password hashes", "first login, imported PBKDF2-SHA256 (260,000)", "hash.pbkdf2.login_ms",
+                         "OpenSSL PBKDF2 alone", "hash.openssl_pbkdf2_ms", 1.5, unit="ms")
+        if self.has("hash.argon2id.login_ms", "hash.libargon2_ms"):
+            self.at_most("password hashes", "login, Argon2id (19 MiB, t=2, p=1)", "hash.argon2id.login_ms",
+                         "libargon2 alone", "hash.libargon2_ms", 1.2, unit="ms")
         for name in sorted(n for n in self.r if n.startswith("memfail.") and n.endswith(".growth_kb")):
             cls = name[len("memfail."):-len(".growth_kb")]
             grow, calls = self.num(name), int(self.num(f"memfail.{cls}.calls"))

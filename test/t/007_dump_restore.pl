@@ -75,6 +75,8 @@ INSERT INTO tokens SELECT 'ada.out', r->>'access_token', r->>'refresh_token'
 SELECT jwt_auth.auth_logout(refresh) FROM tokens WHERE name = 'ada.out';
 INSERT INTO tokens (name, access) VALUES
     ('es256', jwt_auth.jwt_sign('{"sub":"es256-subject","exp":4102444800}'::jsonb));
+-- bob: a password reset requested on A (its token kept, to be used on B)
+INSERT INTO tokens (name, refresh) VALUES ('bob.reset', jwt_auth.auth_reset_request('bob'));
 
 -- row-level security on the users' ids, as an application would have it
 CREATE TABLE notes (owner uuid NOT NULL, body text NOT NULL);
@@ -103,8 +105,12 @@ my %fingerprint = (
 	keys => q{SELECT string_agg(concat_ws(' ', kid, alg, status, md5(private_key), md5(public_jwk::text)),
 	                           E'\n' ORDER BY kid) FROM jwt_auth.keys},
 	sessions => q{SELECT string_agg(concat_ws(' ', id, user_id, created_at, expires_at, refreshed_at,
-	                                         revoked_at, revoked_reason), E'\n' ORDER BY created_at, id)
+	                                         revoked_at, revoked_reason, md5(refresh_key), generation,
+	                                         previous_generation), E'\n' ORDER BY created_at, id)
 	                FROM jwt_auth.sessions},
+	one_time_tokens => q{SELECT string_agg(concat_ws(' ', user_id, purpose, md5(token_hash), created_at,
+	                                                expires_at), E'\n' ORDER BY user_id, purpose)
+	                       FROM jwt_auth.one_time_tokens},
 	refresh_tokens => q{SELECT string_agg(concat_ws(' ', id, session_id, parent_id, md5(token_hash),
 	                                               created_at, expires_at, used_at), E'\n' ORDER BY created_at, id)
 	                      FROM jwt_auth.refresh_tokens},
@@ -112,7 +118,7 @@ my %fingerprint = (
 );
 my %on_a = map { $_ => $node_a->safe_psql('app', $fingerprint{$_}) } keys %fingerprint;
 my %count_a = map { $_ => $node_a->safe_psql('app', "SELECT count(*) FROM jwt_auth.$_") }
-  qw(users keys sessions refresh_tokens);
+  qw(users keys sessions refresh_tokens one_time_tokens);
 note "on A: " . join(', ', map { "$count_a{$_} $_" } sort keys %count_a);
 
 # --- the dump -------------------------------------------------------------
@@ -128,8 +134,8 @@ for my $i (0 .. $#toc)
 {
 	$position{$1} = $i if $toc[$i] =~ /TABLE DATA jwt_auth (\w+) /;
 }
-is(join(',', sort keys %position), 'keys,refresh_tokens,sessions,users',
-	'the dump holds the data of the extension\'s four tables');
+is(join(',', sort keys %position), 'keys,one_time_tokens,refresh_tokens,sessions,users',
+	'the dump holds the data of the extension\'s five tables');
 ok( defined $position{users}
 	  && defined $position{sessions}
 	  && defined $position{refresh_tokens}
@@ -173,6 +179,10 @@ sub same_rows
 	}
 }
 same_rows('app');
+is( $node_b->safe_psql('app',
+		"BEGIN; SELECT count(*) FROM tokens, LATERAL jwt_auth.auth_reset(refresh, 'a new password for bob') r "
+		  . "WHERE name = 'bob.reset'; ROLLBACK;"),
+	'1', 'a password reset token issued on A resets the password on B (rolled back: bob goes on)');
 
 # A parallel restore (pg_restore -j) loads each table's data in a worker of
 # its own, in its own transaction. pg_dump sorts the config tables' data in

@@ -6,6 +6,8 @@
 --   argon2id: logins of :n users created with jwt_auth.password_hash = argon2id at its default
 --             costs (19 MiB, 2 passes, 1 lane): Argon2id through libargon2, no re-hash.
 -- Time is this backend's CPU time (cpu_so, as in measure.sql). Prints "name|value" lines.
+\pset format unaligned
+\pset tuples_only on
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS jwt_auth CASCADE;
 CREATE FUNCTION pg_temp.clock_ns() RETURNS int8 AS :'cpu_so', 'bench_cpu_ns' LANGUAGE C VOLATILE;

@@ -130,9 +130,10 @@ class Report:
                     f"{bytes_grown:+.0f} B in all", "none", grown == 0, 0.0 if grown == 0 else CLIP,
                     f"memory contexts grown over {rounds:,} rounds: {grown} (none)")
         if self.has("hash.pbkdf2.login_ms", "hash.openssl_pbkdf2_ms"):
-            # the first login also re-hashes to bcrypt at the configured cost: that is the margin
+            # the first login also re-hashes to bcrypt at the configured cost and checks the new
+            # hash before it keeps it: two bcrypts on top of the PBKDF2, hence the margin
             self.at_most("password hashes", "first login, imported PBKDF2-SHA256 (260,000)", "hash.pbkdf2.login_ms",
-                         "OpenSSL PBKDF2 alone", "hash.openssl_pbkdf2_ms", 1.5, unit="ms")
+                         "OpenSSL PBKDF2 alone", "hash.openssl_pbkdf2_ms", 2.5, unit="ms")
         if self.has("hash.argon2id.login_ms", "hash.libargon2_ms"):
             self.at_most("password hashes", "login, Argon2id (19 MiB, t=2, p=1)", "hash.argon2id.login_ms",
                          "libargon2 alone", "hash.libargon2_ms", 1.2, unit="ms")

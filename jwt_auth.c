@@ -290,6 +290,7 @@ _PG_init(void)
 	MarkGUCPrefixReserved("jwt_auth");
 	jwt_auth_memory_init();
 	jwt_auth_keystore_init();
+	jwt_auth_issuers_init();
 	jwt_auth_context_init();
 	jwt_auth_throttle_init();
 }

@@ -89,18 +89,30 @@ time_claim(const json_doc *doc, uint32_t v, bool *present, double *value)
 	return JWT_OK;
 }
 
-/* the "aud" claim: its shape, and whether it names the expected audience */
+/* is the string token one of the audiences the rules expect? */
+static bool
+expected_audience(const json_doc *doc, uint32_t v, const jwt_claim_rules *rules)
+{
+	if (rules->audience && json_string_eq(doc, v, rules->audience, rules->audience_len))
+		return true;
+	for (size_t i = 0; i < rules->naudiences; i++)
+		if (json_string_eq(doc, v, rules->audiences[i].s, rules->audiences[i].len))
+			return true;
+	return false;
+}
+
+/* the "aud" claim: its shape, and whether it names an expected audience */
 static jwt_status
 check_audience(const json_doc *doc, uint32_t v, const jwt_claim_rules *rules, const char **claim)
 {
 	bool		match = false;
+	bool		expects = rules->audience != NULL || rules->naudiences > 0;
 
 	*claim = "aud";
 	if (v == 0)
-		return rules->audience ? JWT_TOKEN_AUDIENCE_MISSING : JWT_OK;
+		return expects && !rules->any_audience ? JWT_TOKEN_AUDIENCE_MISSING : JWT_OK;
 	if (doc->toks[v].type == JSON_STRING)
-		match = rules->audience &&
-			json_string_eq(doc, v, rules->audience, rules->audience_len);
+		match = expected_audience(doc, v, rules);
 	else if (doc->toks[v].type == JSON_ARRAY)
 	{
 		uint32_t	e = v + 1;
@@ -109,14 +121,13 @@ check_audience(const json_doc *doc, uint32_t v, const jwt_claim_rules *rules, co
 		{
 			if (doc->toks[e].type != JSON_STRING)
 				return JWT_TOKEN_CLAIM_TYPE;
-			if (rules->audience &&
-				json_string_eq(doc, e, rules->audience, rules->audience_len))
+			if (expected_audience(doc, e, rules))
 				match = true;
 		}
 	}
 	else
 		return JWT_TOKEN_CLAIM_TYPE;
-	return match ? JWT_OK : JWT_TOKEN_AUDIENCE;
+	return match || rules->any_audience ? JWT_OK : JWT_TOKEN_AUDIENCE;
 }
 
 jwt_status
@@ -133,6 +144,8 @@ jwt_claims_check_doc(const json_doc *doc, const jwt_claim_rules *rules, const ch
 		return st;
 	if (present && rules->now >= t + rules->leeway)
 		return JWT_TOKEN_EXPIRED;
+	if (!present && rules->require_exp)
+		return JWT_TOKEN_EXP_MISSING;
 	*claim = "nbf";
 	if ((st = time_claim(doc, r.nbf, &present, &t)) != JWT_OK)
 		return st;

@@ -14,6 +14,13 @@
 #include "json.h"
 #include "status.h"
 
+/* a string with its length, not NUL-terminated */
+typedef struct jwt_claim_string
+{
+	const char *s;
+	size_t		len;
+} jwt_claim_string;
+
 typedef struct jwt_claim_rules
 {
 	double		now;			/* seconds since 1970-01-01 UTC */
@@ -23,6 +30,11 @@ typedef struct jwt_claim_rules
 	const char *issuer;			/* expected issuer, or NULL: not checked */
 	size_t		issuer_len;
 	bool		pgjwt;			/* pgjwt's checks: only exp and nbf, no leeway */
+	/* another issuer's rules (jwt_auth.issuers), instead of audience: */
+	const jwt_claim_string *audiences;	/* one of these expected, unless any_audience */
+	size_t		naudiences;
+	bool		any_audience;	/* aud not checked (the issuer's owner said so) */
+	bool		require_exp;	/* a token without exp is refused */
 } jwt_claim_rules;
 
 /*

@@ -510,3 +510,74 @@ jwt_key_from_jwks(const char *json, size_t len, const char *kid, size_t kid_len,
 	json_free(&doc);
 	return st;
 }
+
+void
+jwt_key_list_free(jwt_key_list *list)
+{
+	for (size_t i = 0; i < list->n; i++)
+		jwt_key_free(list->keys[i]);
+	jwt_free(list->keys);
+	list->keys = NULL;
+	list->n = 0;
+}
+
+/* may this key join the list so far? */
+static jwt_status
+fits_issuer_set(const jwt_key_list *list, const jwt_key *key, bool secret)
+{
+	if (key->type == JWT_KEY_OCT && !secret)
+		return JWT_JWKS_SECRET;
+	if (key->type != JWT_KEY_OCT && key->has_private)
+		return JWT_JWKS_PRIVATE;
+	for (size_t i = 0; i < list->n; i++)
+	{
+		if ((list->keys[i]->type == JWT_KEY_OCT) != (key->type == JWT_KEY_OCT))
+			return JWT_JWKS_MIXED;
+		if (key->kid != NULL && list->keys[i]->kid != NULL &&
+			strcmp(key->kid, list->keys[i]->kid) == 0)
+			return JWT_JWKS_INVALID;
+	}
+	return JWT_OK;
+}
+
+jwt_status
+jwt_jwks_keys(const char *json, size_t len, bool secret, jwt_key_list *list)
+{
+	json_doc	doc;
+	jwt_status	st;
+	uint32_t	keys,
+				e;
+
+	memset(list, 0, sizeof(*list));
+	if ((st = parse(json, len, &doc)) != JWT_OK)
+		return st == JWT_KEY_INVALID ? JWT_JWKS_INVALID : st;
+	if (doc.toks[0].type != JSON_OBJECT || !json_find(&doc, 0, "keys", &keys) ||
+		doc.toks[keys].type != JSON_ARRAY)
+		st = JWT_JWKS_INVALID;
+	else if (doc.toks[keys].size > 0 &&
+			 (list->keys = jwt_malloc(sizeof(jwt_key *) * doc.toks[keys].size)) == NULL)
+		st = JWT_NOMEM;
+	e = keys + 1;
+	for (uint32_t i = 0; st == JWT_OK && i < doc.toks[keys].size; i++, e = doc.toks[e].next)
+	{
+		jwt_key    *key;
+		jwt_status	one;
+
+		if (doc.toks[e].type != JSON_OBJECT)
+		{
+			st = JWT_JWKS_INVALID;
+			break;
+		}
+		one = from_object(&doc, e, &key);
+		if (one == JWT_OK && (one = fits_issuer_set(list, key, secret)) != JWT_OK)
+			jwt_key_free(key);
+		if (one == JWT_OK)
+			list->keys[list->n++] = key;
+		else if (!meant_for_something_else(one))
+			st = one;
+	}
+	json_free(&doc);
+	if (st != JWT_OK)
+		jwt_key_list_free(list);
+	return st;
+}

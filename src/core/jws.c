@@ -93,6 +93,22 @@ jws_check_header(const jws_token *tok, jws_alg alg)
 }
 
 jwt_status
+jws_header_alg(const jws_token *tok, jws_alg *alg)
+{
+	const json_doc *h = &tok->hdoc;
+	uint32_t	v;
+
+	*alg = JWS_ALG_INVALID;
+	if (!json_find(h, 0, "alg", &v) || h->toks[v].type != JSON_STRING)
+		return JWT_TOKEN_ALG_MISSING;
+	/* an escaped name is no algorithm's: jws_check_header compares the raw bytes too */
+	if (h->toks[v].escaped ||
+		jws_alg_parse(h->text + h->toks[v].start, h->toks[v].len, alg) != JWT_OK)
+		return JWT_TOKEN_ALG_NOT_ALLOWED;
+	return JWT_OK;
+}
+
+jwt_status
 jws_kid(const jws_token *tok, char **kid, size_t *kid_len)
 {
 	const json_doc *h = &tok->hdoc;

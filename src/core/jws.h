@@ -46,6 +46,13 @@ extern jwt_status jws_check_header(const jws_token *tok, jws_alg alg);
  */
 extern jwt_status jws_kid(const jws_token *tok, char **kid, size_t *kid_len);
 
+/*
+ * The header's alg, for a verifier that lets the token name it from a list
+ * it then checks: JWT_TOKEN_ALG_MISSING without an alg string,
+ * JWT_TOKEN_ALG_NOT_ALLOWED for "none" or a name not known.
+ */
+extern jwt_status jws_header_alg(const jws_token *tok, jws_alg *alg);
+
 /* a parsed token's rules and signature: the key may verify with alg, the header obeys */
 extern jwt_status jws_verify_parsed(const jws_token *tok, const char *text, jwt_key *key,
 									jws_alg alg, bool allow_short_key);

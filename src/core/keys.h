@@ -84,6 +84,23 @@ extern bool jwt_jwk_is_set(const char *json, size_t len);
  */
 extern jwt_status jwt_jwks_check(const char *json, size_t len);
 
+/* the keys of a JWK set, in the set's order (jwk.c) */
+typedef struct jwt_key_list
+{
+	jwt_key   **keys;
+	size_t		n;
+} jwt_key_list;
+
+/*
+ * Every key of a JWK set that can verify signatures (keys meant for other
+ * uses, such as encryption, are skipped). An issuer's set: public keys
+ * only (JWT_JWKS_PRIVATE for a private member), HMAC secrets only when
+ * secret is true (JWT_JWKS_SECRET), never both (JWT_JWKS_MIXED), no kid
+ * twice (JWT_JWKS_INVALID). Free with jwt_key_list_free().
+ */
+extern jwt_status jwt_jwks_keys(const char *json, size_t len, bool secret, jwt_key_list *list);
+extern void jwt_key_list_free(jwt_key_list *list);
+
 /* a new random key for alg: HS keys of the hash length, RSA 2048, EC/OKP on their curve */
 extern jwt_status jwt_key_generate(jws_alg alg, jwt_key **key);
 

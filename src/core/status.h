@@ -40,10 +40,17 @@ typedef enum jwt_status
 	JWT_TOKEN_KEY_INACTIVE,
 	JWT_TOKEN_KEY_UNSUITABLE,
 	JWT_TOKEN_KID_TYPE,
+	/* ... a token of another issuer (jwt_auth.issuers) that it may not send */
+	JWT_TOKEN_ISSUER_UNKNOWN,
+	JWT_TOKEN_ISSUER_DISABLED,
+	JWT_TOKEN_ALG_NOT_ALLOWED,
+	JWT_TOKEN_EXP_MISSING,
 	/* ... and a verified token that no longer stands, or that may not act (the glue's checks) */
 	JWT_TOKEN_ROLE_TYPE,
 	JWT_TOKEN_ROLE_MISSING,
 	JWT_TOKEN_ROLE_PRIVILEGED,
+	JWT_TOKEN_ROLE_NOT_ALLOWED,
+	JWT_TOKEN_USER_MISSING,
 	JWT_TOKEN_SID_INVALID,
 	JWT_TOKEN_SESSION_UNKNOWN,
 	JWT_TOKEN_SESSION_REVOKED,
@@ -77,6 +84,12 @@ typedef enum jwt_status
 	JWT_PGJWT_ALG,
 	JWT_KEY_SET_SIGN,
 	JWT_KEY_SET_IMPORT,
+	/* ... an issuer's JWK set or claim path (jwt_auth.issuers) */
+	JWT_JWKS_INVALID,
+	JWT_JWKS_PRIVATE,
+	JWT_JWKS_SECRET,
+	JWT_JWKS_MIXED,
+	JWT_CLAIM_PATH,
 	/* ... an imported password hash: of no known form, or beyond a bound (passwords.h) */
 	JWT_HASH_FORMAT,
 	JWT_HASH_PBKDF2_ITERATIONS,

@@ -42,6 +42,8 @@ typedef struct auth_frame
 {
 	SubTransactionId subid;
 	Jsonb	   *claims;
+	bool		other_issuer;	/* verified with a registered issuer's keys */
+	text	   *user_id;		/* the user claim, or NULL */
 	struct auth_frame *prev;
 } auth_frame;
 
@@ -54,6 +56,8 @@ static auth_frame *current;		/* in TopTransactionContext, or NULL */
  */
 static char *request_claims_text;
 static Jsonb *request_claims;
+static bool request_other_issuer;
+static text *request_user_id;
 
 static void
 forget_at_end(XactEvent event, void *arg)
@@ -68,6 +72,7 @@ forget_at_end(XactEvent event, void *arg)
 			current = NULL;		/* its memory goes with the transaction's */
 			request_claims_text = NULL;
 			request_claims = NULL;
+			request_user_id = NULL;
 			break;
 		default:
 			break;
@@ -96,12 +101,28 @@ jwt_auth_context_init(void)
 	RegisterSubXactCallback(follow_savepoints, NULL);
 }
 
-/* the current request's claims, or NULL */
+/*
+ * The user claim of claims as text (sub for jwt_auth's own, the issuer's
+ * user claim for a registered issuer's), or NULL when it is not a string;
+ * allocated in the current memory context.
+ */
+static text *
+user_claim(Jsonb *claims, const jwt_auth_other_issuer *issuer)
+{
+	JsonbValue *v = jwt_auth_jsonb_member(claims, issuer ? jwt_auth_issuer_user_claim(issuer) : "sub");
+
+	if (v == NULL || v->type != jbvString)
+		return NULL;
+	return cstring_to_text_with_len(v->val.string.val, v->val.string.len);
+}
+
+/* the current request's claims, or NULL; *frame the authenticate() that verified them, or NULL */
 static Jsonb *
-current_claims(void)
+current_claims_of(auth_frame **frame)
 {
 	const char *setting;
 
+	*frame = current;
 	if (current != NULL)
 		return current->claims;
 	if (!jwt_auth_trust_request_claims)
@@ -113,6 +134,7 @@ current_claims(void)
 	{
 		MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
 		Jsonb	   *parsed = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(setting)));
+		const jwt_auth_other_issuer *issuer = jwt_auth_issuer_of_jsonb(parsed);
 
 		/* no caller keeps the jsonb it was given past its own call */
 		if (request_claims_text != NULL)
@@ -122,9 +144,20 @@ current_claims(void)
 		}
 		request_claims_text = pstrdup(setting);
 		request_claims = parsed;
+		request_other_issuer = issuer != NULL;
+		request_user_id = user_claim(parsed, issuer);
 		MemoryContextSwitchTo(old);
 	}
 	return request_claims;
+}
+
+/* the current request's claims, or NULL */
+static Jsonb *
+current_claims(void)
+{
+	auth_frame *frame;
+
+	return current_claims_of(&frame);
 }
 
 /* a superuser, or a role with BYPASSRLS, CREATEROLE or REPLICATION? */
@@ -144,19 +177,22 @@ role_is_privileged(Oid roleid)
 }
 
 /*
- * The role verified claims act as (the role claim, else the default role),
- * and its OID (invalid when no role has that name); raises when there is
- * none, or it is not a string, or it is privileged.
+ * The role verified claims act as (the role claim, else the default role;
+ * for a registered issuer's, one that issuer may grant), and its OID
+ * (invalid when no role has that name); raises when there is none, or it
+ * is not a string, or it is privileged.
  */
 static const char *
-token_role(Jsonb *claims, Oid *roleid)
+token_role(Jsonb *claims, const jwt_auth_other_issuer *issuer, Oid *roleid)
 {
 	JsonbValue *v = jwt_auth_jsonb_member(claims, "role");
 	const char *role;
 
-	if (v != NULL && v->type != jbvString)
+	if (issuer != NULL)
+		role = jwt_auth_issuer_role(issuer, claims);
+	else if (v != NULL && v->type != jbvString)
 		jwt_auth_raise(JWT_TOKEN_ROLE_TYPE, JWS_ALG_INVALID, "role");
-	if (v != NULL)
+	else if (v != NULL)
 		role = pnstrdup(v->val.string.val, v->val.string.len);
 	else if (jwt_auth_default_role[0] != '\0')
 		role = jwt_auth_default_role;
@@ -178,15 +214,34 @@ become(const char *role, Oid roleid)
 							 PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
 }
 
+/*
+ * The checks of verified claims before they act: a token of jwt_auth's own
+ * must still stand (its session, its user); a registered issuer's has no
+ * session here, but must name its user. Returns the user claim.
+ */
+static text *
+check_verified(Jsonb *claims, const jwt_auth_other_issuer *issuer)
+{
+	text	   *user_id = user_claim(claims, issuer);
+
+	if (issuer == NULL)
+		jwt_auth_check_standing(claims);
+	else if (user_id == NULL)
+		jwt_auth_raise(JWT_TOKEN_USER_MISSING, JWS_ALG_INVALID, jwt_auth_issuer_user_claim(issuer));
+	return user_id;
+}
+
 /* make verified claims the request's until the transaction (or savepoint) ends */
 static void
-remember(Jsonb *claims)
+remember(Jsonb *claims, bool other_issuer, text *user_id)
 {
 	MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
 	auth_frame *frame = palloc(sizeof(auth_frame));
 
 	frame->subid = GetCurrentSubTransactionId();
 	frame->claims = DatumGetJsonbPCopy(JsonbPGetDatum(claims));
+	frame->other_issuer = other_issuer;
+	frame->user_id = user_id ? DatumGetTextPCopy(PointerGetDatum(user_id)) : NULL;
 	frame->prev = current;
 	current = frame;
 	MemoryContextSwitchTo(old);
@@ -198,16 +253,18 @@ Datum
 jwt_auth_authenticate(PG_FUNCTION_ARGS)
 {
 	Jsonb	   *claims;
+	const jwt_auth_other_issuer *issuer;
+	text	   *user_id;
 	const char *role;
 	Oid			roleid;
 
 	if (PG_ARGISNULL(0))
 		jwt_auth_raise(JWT_TOKEN_NULL, JWS_ALG_INVALID, NULL);
-	claims = jwt_auth_verify_stored(PG_GETARG_TEXT_PP(0));
-	jwt_auth_check_standing(claims);
-	role = token_role(claims, &roleid);
+	claims = jwt_auth_verify_stored(PG_GETARG_TEXT_PP(0), &issuer);
+	user_id = check_verified(claims, issuer);
+	role = token_role(claims, issuer, &roleid);
 	become(role, roleid);
-	remember(claims);
+	remember(claims, issuer != NULL, user_id);
 	PG_RETURN_JSONB_P(claims);
 }
 
@@ -239,17 +296,36 @@ jwt_auth_claim(PG_FUNCTION_ARGS)
 	PG_RETURN_JSONB_P(JsonbValueToJsonb(v));
 }
 
-/* uid() returns uuid: the current request's sub, when it is a uuid; else NULL */
+/*
+ * uid() returns uuid: the current request's sub, when it is a uuid and the
+ * token jwt_auth's own (another issuer may not name jwt_auth's users); else NULL
+ */
 PG_FUNCTION_INFO_V1(jwt_auth_uid);
 Datum
 jwt_auth_uid(PG_FUNCTION_ARGS)
 {
-	Jsonb	   *claims = current_claims();
+	auth_frame *frame;
+	Jsonb	   *claims = current_claims_of(&frame);
 	pg_uuid_t  *id = palloc(sizeof(pg_uuid_t));
 
-	if (claims == NULL || !jwt_auth_jsonb_uuid(jwt_auth_jsonb_member(claims, "sub"), id))
+	if (claims == NULL || (frame ? frame->other_issuer : request_other_issuer) ||
+		!jwt_auth_jsonb_uuid(jwt_auth_jsonb_member(claims, "sub"), id))
 		PG_RETURN_NULL();
 	PG_RETURN_UUID_P(id);
+}
+
+/* user_id() returns text: the current request's user claim (sub, or its issuer's), or NULL */
+PG_FUNCTION_INFO_V1(jwt_auth_user_id);
+Datum
+jwt_auth_user_id(PG_FUNCTION_ARGS)
+{
+	auth_frame *frame;
+	Jsonb	   *claims = current_claims_of(&frame);
+	text	   *id = frame ? frame->user_id : request_user_id;
+
+	if (claims == NULL || id == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(DatumGetTextPCopy(PointerGetDatum(id)));
 }
 
 /* role() returns text: the current request's role claim as ->> gives it, or NULL */
@@ -364,22 +440,29 @@ jwt_auth_pre_request(PG_FUNCTION_ARGS)
 	{
 		text	   *token = bearer_token();
 		bool		from_cookie = token == NULL && (token = cookie_token()) != NULL;
-		Jsonb	   *claims = token ? jwt_auth_verify_stored(token) : current_claims();
+		const jwt_auth_other_issuer *issuer = NULL;
+		Jsonb	   *claims = token ? jwt_auth_verify_stored(token, &issuer) : current_claims();
 		Oid			roleid;
 
 		if (claims != NULL)
 		{
 			const char *role;
+			text	   *user_id;
 
-			jwt_auth_check_standing(claims);
-			role = token_role(claims, &roleid);
+			if (token == NULL)
+				issuer = jwt_auth_issuer_of_jsonb(claims);
+			user_id = check_verified(claims, issuer);
+			role = token_role(claims, issuer, &roleid);
 			if (from_cookie && !safe_method())
 				check_csrf(claims);
 			/* PostgREST, which saw no Authorization header, runs the request as anon */
 			if (from_cookie)
 				become(role, roleid);
+			/* it switched to the role its own role claim key names: one the issuer may grant? */
+			else if (issuer != NULL && roleid != GetUserId())
+				jwt_auth_raise(JWT_TOKEN_ROLE_NOT_ALLOWED, JWS_ALG_INVALID, "role");
 			if (token != NULL)
-				remember(claims);
+				remember(claims, issuer != NULL, user_id);
 		}
 	}
 	PG_CATCH();
@@ -398,12 +481,16 @@ jwt_auth_pre_request(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
-/* _verified_claims() returns jsonb: the claims verified in this transaction, or NULL */
+/*
+ * _verified_claims() returns jsonb: the claims of jwt_auth's own token
+ * verified in this transaction, or NULL (a registered issuer's token has
+ * no session or password here to act on)
+ */
 PG_FUNCTION_INFO_V1(jwt_auth_verified_claims);
 Datum
 jwt_auth_verified_claims(PG_FUNCTION_ARGS)
 {
-	if (current == NULL)
+	if (current == NULL || current->other_issuer)
 		PG_RETURN_NULL();
 	PG_RETURN_JSONB_P(DatumGetJsonbPCopy(JsonbPGetDatum(current->claims)));
 }

@@ -69,6 +69,23 @@ jwt_auth_raise(jwt_status status, jws_alg alg, const char *claim)
 					errdetail("%s", detail),
 					errhidestmt(true));
 			break;
+		case JWT_JWKS_INVALID:
+		case JWT_JWKS_PRIVATE:
+		case JWT_JWKS_SECRET:
+		case JWT_JWKS_MIXED:
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("invalid JWK set"),
+					errdetail("%s", detail),
+					errhidestmt(true));
+			break;
+		case JWT_CLAIM_PATH:
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("invalid claim path"),
+					errdetail("%s", detail),
+					errhidestmt(true));
+			break;
 		case JWT_PAYLOAD_JSON:
 		case JWT_PAYLOAD_DUPLICATE_NAME:
 		case JWT_PAYLOAD_NOT_OBJECT:
@@ -193,6 +210,16 @@ jwt_auth_raise_stored_key(const char *kid, jwt_status status)
 	ereport(ERROR,
 			errcode(ERRCODE_DATA_CORRUPTED),
 			errmsg("stored key \"%s\" cannot be loaded", kid),
+			errdetail("%s", jwt_status_detail(status)),
+			errhidestmt(true));
+}
+
+void
+jwt_auth_raise_stored_issuer(const char *issuer, jwt_status status)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_DATA_CORRUPTED),
+			errmsg("issuer \"%s\" in jwt_auth.issuers cannot be loaded", issuer),
 			errdetail("%s", jwt_status_detail(status)),
 			errhidestmt(true));
 }

@@ -17,6 +17,7 @@
 #include "utils/uuid.h"
 
 #include "alg.h"
+#include "claims.h"
 #include "json.h"
 #include "jws.h"
 #include "keys.h"
@@ -52,6 +53,8 @@ extern void jwt_auth_raise_http(int status, const char *code, const char *messag
 								const char *detail, const char *www_authenticate) pg_attribute_noreturn();
 /* a row of jwt_auth.keys that does not parse */
 extern void jwt_auth_raise_stored_key(const char *kid, jwt_status status) pg_attribute_noreturn();
+/* a row of jwt_auth.issuers that does not load */
+extern void jwt_auth_raise_stored_issuer(const char *issuer, jwt_status status) pg_attribute_noreturn();
 
 static inline void
 jwt_auth_check(jwt_status status, jws_alg alg)
@@ -113,9 +116,46 @@ extern uint64 jwt_auth_keystore_generation(void);
 extern Oid	jwt_auth_table_relid(const char *table);
 /* the owner of table jwt_auth.<table>, and its OID when relid is not NULL */
 extern Oid	jwt_auth_table_owner(const char *table, Oid *relid);
+/*
+ * Run query (a SELECT of table) as the table's owner with the latest
+ * snapshot and hand its rows to load; on an error *valid turns false
+ */
+struct SPITupleTable;
+extern void jwt_auth_read_as_owner(const char *table, const char *query,
+								   void (*load) (struct SPITupleTable *rows, uint64 n, void *arg),
+								   void *arg, bool *valid);
 
-/* tokens.c: the claims of a token verified with the stored keys and the settings; raises */
-extern Jsonb *jwt_auth_verify_stored(text *token);
+/* issuers.c: other issuers (jwt_auth.issuers), cached per backend */
+typedef struct jwt_auth_other_issuer jwt_auth_other_issuer;
+extern void jwt_auth_issuers_init(void);
+/* how many changes of the issuers this backend has been told of */
+extern uint64 jwt_auth_issuers_generation(void);
+/*
+ * The registered issuer that claims name in iss, or NULL (a token of
+ * jwt_auth's own). Valid until the next call of a function of issuers.c.
+ */
+extern const jwt_auth_other_issuer *jwt_auth_issuer_of_doc(const json_doc *claims);
+extern const jwt_auth_other_issuer *jwt_auth_issuer_of_jsonb(Jsonb *claims);
+/*
+ * The issuer's key for a token (its kid picks it) and the alg to verify
+ * with (the header's, one of the issuer's).
+ */
+extern jwt_status jwt_auth_issuer_key(const jwt_auth_other_issuer **issuer, const jws_token *tok,
+									  jws_alg *alg, jwt_key **key);
+/* the claim rules of the issuer's tokens, set in rules */
+extern void jwt_auth_issuer_rules(const jwt_auth_other_issuer *issuer, jwt_claim_rules *rules);
+extern bool jwt_auth_issuer_enabled(const jwt_auth_other_issuer *issuer);
+/* the role an issuer's verified claims act as, one it may grant; raises */
+extern const char *jwt_auth_issuer_role(const jwt_auth_other_issuer *issuer, Jsonb *claims);
+/* the name of the claim that names the issuer's users */
+extern const char *jwt_auth_issuer_user_claim(const jwt_auth_other_issuer *issuer);
+
+/*
+ * tokens.c: the claims of a token verified with the stored keys (or, for a
+ * registered issuer's token, with its keys: *issuer set, else NULL) and
+ * the settings; raises
+ */
+extern Jsonb *jwt_auth_verify_stored(text *token, const jwt_auth_other_issuer **issuer);
 
 /* tokencache.c: tokens verified with the stored keys, by the SHA-256 of the whole token */
 extern int	jwt_auth_token_cache_entries;

@@ -171,21 +171,23 @@ jwt_auth_table_owner(const char *table, Oid *relid_out)
 	return owner;
 }
 
-static void
-load_cache(void)
+/*
+ * Read a table of jwt_auth for a backend cache: query runs as the table's
+ * owner (the table may hold what the caller may not read), with the latest
+ * snapshot, not the statement's or the transaction's (the invalidation
+ * that sent the caller here may come from a commit that an older snapshot
+ * cannot see, and a stale cache would outlive it), and load gets the rows
+ * with SPI connected. On an error *valid turns false before it goes on.
+ */
+void
+jwt_auth_read_as_owner(const char *table, const char *query,
+					   void (*load) (SPITupleTable *rows, uint64 n, void *arg), void *arg,
+					   bool *valid)
 {
-	Oid			relid;
-	Oid			owner = jwt_auth_table_owner("keys", &relid);
+	Oid			owner = jwt_auth_table_owner(table, NULL);
 	Oid			saved_user;
 	int			saved_context;
 	SPIPlanPtr	plan;
-
-	if (cache_context == NULL)
-		cache_context = AllocSetContextCreate(TopMemoryContext, "jwt_auth stored keys",
-											  ALLOCSET_SMALL_SIZES);
-	drop_cache();
-	keys_relid = relid;
-	cache_valid = true;			/* an invalidation during the load clears it again */
 
 	GetUserIdAndSecContext(&saved_user, &saved_context);
 	SetUserIdAndSecContext(owner, saved_context | SECURITY_LOCAL_USERID_CHANGE |
@@ -194,34 +196,47 @@ load_cache(void)
 	{
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "jwt_auth: SPI_connect failed");
-		/*
-		 * The latest snapshot, not the statement's or the transaction's: the
-		 * invalidation that sent us here may come from a commit that an older
-		 * snapshot cannot see, and a stale cache would outlive it.
-		 */
-		plan = SPI_prepare("SELECT kid, alg, status, private_key, public_jwk FROM jwt_auth.keys",
-						   0, NULL);
+		plan = SPI_prepare(query, 0, NULL);
 		if (plan == NULL ||
 			SPI_execute_snapshot(plan, NULL, NULL, GetLatestSnapshot(), InvalidSnapshot,
 								 true, false, 0) != SPI_OK_SELECT)
-			elog(ERROR, "jwt_auth: reading jwt_auth.keys failed");
-		cache = MemoryContextAllocZero(cache_context,
-									   sizeof(stored_key) * Max(SPI_processed, 1));
-		for (uint64 i = 0; i < SPI_processed; i++)
-		{
-			load_row(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, &cache[i]);
-			cache_len++;
-		}
+			elog(ERROR, "jwt_auth: reading jwt_auth.%s failed", table);
+		load(SPI_tuptable, SPI_processed, arg);
 		SPI_finish();
 	}
 	PG_CATCH();
 	{
 		SetUserIdAndSecContext(saved_user, saved_context);
-		cache_valid = false;
+		*valid = false;
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
 	SetUserIdAndSecContext(saved_user, saved_context);
+}
+
+/* the rows of jwt_auth.keys into the cache */
+static void
+load_rows(SPITupleTable *rows, uint64 n, void *arg)
+{
+	cache = MemoryContextAllocZero(cache_context, sizeof(stored_key) * Max(n, 1));
+	for (uint64 i = 0; i < n; i++)
+	{
+		load_row(rows->vals[i], rows->tupdesc, &cache[i]);
+		cache_len++;
+	}
+}
+
+static void
+load_cache(void)
+{
+	if (cache_context == NULL)
+		cache_context = AllocSetContextCreate(TopMemoryContext, "jwt_auth stored keys",
+											  ALLOCSET_SMALL_SIZES);
+	drop_cache();
+	keys_relid = jwt_auth_table_relid("keys");
+	cache_valid = true;			/* an invalidation during the load clears it again */
+	jwt_auth_read_as_owner("keys", "SELECT kid, alg, status, private_key, public_jwk FROM jwt_auth.keys",
+						   load_rows, NULL, &cache_valid);
 }
 
 static void

@@ -1,5 +1,5 @@
 /*
- * tokencache.c — tokens already verified with the stored keys, per backend
+ * tokencache.c — tokens already verified with the stored keys (or an issuer's), per backend
  *
  * A client sends the same access token with every request for the token's
  * life. Verifying it each time (base64url, two JSON parses, a signature:
@@ -13,9 +13,10 @@
  * verification would refuse. What the cache does not hold is asked every
  * time: the session, user and generation (standing.c) and the role.
  *
- * It forgets everything when the key store changes (the relcache
- * invalidation keystore.c counts: a key revoked, retired, added or
- * deleted, here or in any session), and an entry once its exp has passed
+ * It forgets everything when the key store or the issuers change (the
+ * relcache invalidations keystore.c and issuers.c count: a key revoked,
+ * retired, added or deleted, an issuer's set or settings changed, here or
+ * in any session), and an entry once its exp has passed
  * (within a second of the next use of the cache). It holds at most
  * jwt_auth.token_cache_entries tokens and jwt_auth.token_cache_size bytes
  * of them (the least recently used go first); either at 0 turns it off.
@@ -65,7 +66,14 @@ static HTAB *table;
 static dlist_head lru = DLIST_STATIC_INIT(lru);
 static int	n_entries;
 static Size n_bytes;
-static uint64 keystore_generation;	/* of the key store the entries were verified with */
+static uint64 keystore_generation;	/* of the keys and issuers the entries were verified with */
+
+/* changes of jwt_auth.keys and jwt_auth.issuers this backend has been told of */
+static inline uint64
+verifiers_generation(void)
+{
+	return jwt_auth_keystore_generation() + jwt_auth_issuers_generation();
+}
 static double min_exp = INFINITY;	/* the earliest exp of an entry */
 static double last_sweep;
 static EVP_MD *sha256;
@@ -169,7 +177,7 @@ ready(void)
 		return false;
 	}
 	AcceptInvalidationMessages();
-	generation = jwt_auth_keystore_generation();
+	generation = verifiers_generation();
 	if (generation != keystore_generation)
 	{
 		drop_all();
@@ -246,7 +254,7 @@ jwt_auth_token_cache_add(const jwt_auth_token_key *key, const json_doc *doc, siz
 	char	   *p;
 
 	/* the key store changed since the lookup: the next lookup starts afresh */
-	if (!enabled() || jwt_auth_keystore_generation() != keystore_generation)
+	if (!enabled() || verifiers_generation() != keystore_generation)
 		return;
 	if (cache_context == NULL)
 		cache_context = AllocSetContextCreate(TopMemoryContext, "jwt_auth verified tokens",

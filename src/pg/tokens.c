@@ -108,58 +108,46 @@ jwt_auth_jws_sign(PG_FUNCTION_ARGS)
 						  VARSIZE_ANY_EXHDR(payload)));
 }
 
+/* a key the token picked (by kid) that cannot serve is the token's fault */
+static jwt_status
+picked_key_fault(jwt_status st)
+{
+	if (st != JWT_OK && !JWT_STATUS_IS_TOKEN(st) && st != JWT_NOMEM && st != JWT_CRYPTO)
+		return JWT_TOKEN_KEY_UNSUITABLE;
+	return st;
+}
+
 /*
- * Verify a token (NULL: an SQL null) and return its payload bytes
- * (palloc'd). Argument errors raise; a bad token returns its status so
- * jwt_valid can answer false. Without fcinfo, or with one argument, the
- * key comes from the store: the token's kid names it (the active key when
- * there is no kid) and fixes the algorithm.
+ * Verify a token (NULL: an SQL null) with the key argument and return its
+ * payload bytes (palloc'd). Argument errors raise; a bad token returns its
+ * status so jwt_valid can answer false.
  */
 static jwt_status
 verify(FunctionCallInfo fcinfo, text *token, char **payload, size_t *payload_len)
 {
-	bool		stored = fcinfo == NULL || PG_NARGS() == 1;
-	bool		picked = stored;	/* the token chooses its key */
-	jws_alg		alg = JWS_ALG_INVALID;
-	jwt_key    *key = NULL;
+	bool		picked = false; /* the token chooses its key */
+	jws_alg		alg = jwt_auth_alg_arg(fcinfo, 2);
+	jwt_key    *key;
 	const char *raw;
 	jws_token	tok;
 	jwt_status	st;
 
-	if (!stored)
-	{
-		/* a bad key or algorithm is the caller's error, whatever the token */
-		alg = jwt_auth_alg_arg(fcinfo, 2);
-		if ((key = jwt_auth_key_arg(fcinfo, 1)) != NULL)
-			jwt_auth_check(jwt_key_check(key, alg, JWT_OP_VERIFY, false), alg);
-		else
-			picked = true;		/* a JWK set: the token's kid picks the key */
-	}
+	/* a bad key or algorithm is the caller's error, whatever the token */
+	if ((key = jwt_auth_key_arg(fcinfo, 1)) != NULL)
+		jwt_auth_check(jwt_key_check(key, alg, JWT_OP_VERIFY, false), alg);
+	else
+		picked = true;			/* a JWK set: the token's kid picks the key */
 	if (token == NULL)
 		return JWT_TOKEN_NULL;
 	raw = VARDATA_ANY(token);
 	st = jws_parse(raw, VARSIZE_ANY_EXHDR(token), &tok);
-	if (st == JWT_OK && stored)
-	{
-		char	   *kid;
-		size_t		kid_len;
-
-		if ((st = jws_kid(&tok, &kid, &kid_len)) == JWT_OK)
-		{
-			st = strlen(kid ? kid : "") == kid_len ?
-				jwt_auth_stored_key(kid, &alg, &key) : JWT_TOKEN_KID_UNKNOWN;
-			jwt_free(kid);
-		}
-	}
-	else if (st == JWT_OK && key == NULL)
+	if (st == JWT_OK && key == NULL)
 		st = jwt_auth_key_from_set(fcinfo, 1, &tok, &key);
 	if (st == JWT_OK)
 	{
 		st = jws_verify_parsed(&tok, raw, key, alg, false);
-		/* a key the token picked (by kid) that cannot serve is the token's fault */
-		if (picked && st != JWT_OK && !JWT_STATUS_IS_TOKEN(st) && st != JWT_NOMEM &&
-			st != JWT_CRYPTO)
-			st = JWT_TOKEN_KEY_UNSUITABLE;
+		if (picked)
+			st = picked_key_fault(st);
 	}
 	if (st == JWT_OK)
 	{
@@ -216,8 +204,8 @@ token_arg(FunctionCallInfo fcinfo)
 }
 
 /*
- * Verify the token and its claims against the rules (fcinfo NULL: with the
- * stored keys); on JWT_OK doc holds them parsed (json_free it)
+ * Verify the token with the key argument and its claims against the
+ * rules; on JWT_OK doc holds them parsed (json_free it)
  */
 static jwt_status
 verify_claims(FunctionCallInfo fcinfo, text *token, const jwt_claim_rules *rules,
@@ -250,72 +238,139 @@ rules_arg(FunctionCallInfo fcinfo)
 	return rules;
 }
 
+/* does the token name an issuer that is not jwt_auth's own (the setting jwt_auth.issuer)? */
+static bool
+names_other_issuer(const json_doc *claims)
+{
+	uint32_t	v;
+
+	return json_find(claims, 0, "iss", &v) && claims->toks[v].type == JSON_STRING &&
+		!(jwt_auth_issuer[0] != '\0' &&
+		  json_string_eq(claims, v, jwt_auth_issuer, strlen(jwt_auth_issuer)));
+}
+
 /*
- * Verify a token with the stored keys and check its claims against the
- * rules; on JWT_OK *claims (unless claims is NULL) gets them as jsonb. A
- * token that verified before in this backend comes from the cache
- * (tokencache.c): nothing is decoded, parsed or verified again, only its
- * claims are checked, against the rules of this call.
+ * The key that verifies a token, and its algorithm: when the claims name a
+ * registered issuer (*issuer set), one of that issuer's keys; else the
+ * stored key the token's kid names (the active key when there is none).
+ * Claims that do not parse name no issuer.
  */
 static jwt_status
-verify_stored_claims(text *token, const jwt_claim_rules *rules, Jsonb **claims,
-					 const char **claim)
+pick_key(const jws_token *tok, const json_doc *claims, const jwt_auth_other_issuer **issuer,
+		 jws_alg *alg, jwt_key **key)
 {
-	jwt_auth_token_key key;
+	char	   *kid;
+	size_t		kid_len;
+	jwt_status	st;
+
+	*issuer = claims ? jwt_auth_issuer_of_doc(claims) : NULL;
+	if (*issuer != NULL)
+		return jwt_auth_issuer_key(issuer, tok, alg, key);
+	if ((st = jws_kid(tok, &kid, &kid_len)) != JWT_OK)
+		return st;
+	st = strlen(kid ? kid : "") == kid_len ?
+		jwt_auth_stored_key(kid, alg, key) : JWT_TOKEN_KID_UNKNOWN;
+	jwt_free(kid);
+	if (st == JWT_TOKEN_KID_UNKNOWN && claims && names_other_issuer(claims))
+		st = JWT_TOKEN_ISSUER_UNKNOWN;
+	return st;
+}
+
+/*
+ * Verify a token with the stored keys, or with its registered issuer's
+ * (*issuer set, else NULL), and check its claims against the rules (for
+ * an issuer's token, with the issuer's audiences, leeway and exp
+ * required); on JWT_OK *claims (unless claims is NULL) gets them as jsonb.
+ * A token that verified before in this backend comes from the cache
+ * (tokencache.c): nothing is decoded, parsed or verified again, only its
+ * claims are checked, against the rules of this call. The claims are
+ * parsed before the signature is checked, since their iss picks the keys;
+ * a payload that does not parse is reported once the signature matched.
+ */
+static jwt_status
+verify_stored_claims(text *token, const jwt_claim_rules *global_rules, Jsonb **claims,
+					 const char **claim, const jwt_auth_other_issuer **issuer)
+{
+	jwt_auth_token_key cache_key;
 	jwt_auth_cache_result found;
 	const json_doc *cached_doc;
 	Jsonb	   *cached;
-	char	   *payload;
-	size_t		len;
+	jwt_claim_rules rules = *global_rules;
+	const char *raw;
+	jws_token	tok;
 	json_doc	doc;
-	Jsonb	   *jb;
+	jwt_status	parsed;
+	jws_alg		alg = JWS_ALG_INVALID;
+	jwt_key    *key;
 	jwt_status	st;
 
 	*claim = NULL;
+	*issuer = NULL;
 	if (token == NULL)
 		return JWT_TOKEN_NULL;
-	found = jwt_auth_token_cache_find(VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token), rules->now,
-									  &key, &cached_doc, &cached);
+	raw = VARDATA_ANY(token);
+	found = jwt_auth_token_cache_find(raw, VARSIZE_ANY_EXHDR(token), rules.now,
+									  &cache_key, &cached_doc, &cached);
 	if (found == JWT_AUTH_CACHE_HIT)
 	{
-		st = jwt_claims_check_doc(cached_doc, rules, claim);
+		if ((*issuer = jwt_auth_issuer_of_doc(cached_doc)) != NULL)
+		{
+			if (!jwt_auth_issuer_enabled(*issuer))
+				return JWT_TOKEN_ISSUER_DISABLED;
+			jwt_auth_issuer_rules(*issuer, &rules);
+		}
+		st = jwt_claims_check_doc(cached_doc, &rules, claim);
 		if (st == JWT_OK && claims != NULL)
 			*claims = memcpy(palloc(VARSIZE(cached)), cached, VARSIZE(cached));
 		else if (st == JWT_TOKEN_EXPIRED)
-			jwt_auth_token_cache_forget(&key);
+			jwt_auth_token_cache_forget(&cache_key);
 		return st;
 	}
-	if ((st = verify(NULL, token, &payload, &len)) != JWT_OK)
-		return st;
-	if ((st = jwt_claims_parse(payload, len, &doc)) != JWT_OK)
-		return st;
-	if ((st = jwt_claims_check_doc(&doc, rules, claim)) != JWT_OK)
+	if ((st = jws_parse(raw, VARSIZE_ANY_EXHDR(token), &tok)) != JWT_OK)
 	{
+		jws_token_free(&tok);
+		return st;
+	}
+	parsed = jwt_claims_parse((const char *) tok.payload, tok.payload_len, &doc);
+	st = pick_key(&tok, parsed == JWT_OK ? &doc : NULL, issuer, &alg, &key);
+	if (st == JWT_OK)
+		st = picked_key_fault(jws_verify_parsed(&tok, raw, key, alg, false));
+	if (st == JWT_OK && (st = parsed) == JWT_OK)
+	{
+		if (*issuer != NULL)
+			jwt_auth_issuer_rules(*issuer, &rules);
+		if ((st = jwt_claims_check_doc(&doc, &rules, claim)) == JWT_OK &&
+			(found == JWT_AUTH_CACHE_MISS || claims != NULL))
+		{
+			Jsonb	   *jb = DatumGetJsonbP(jwt_auth_jsonb_of(&doc));
+
+			if (found == JWT_AUTH_CACHE_MISS)
+				jwt_auth_token_cache_add(&cache_key, &doc, tok.payload_len, jb);
+			if (claims != NULL)
+				*claims = jb;
+		}
+	}
+	if (parsed == JWT_OK)
 		json_free(&doc);
-		return st;
-	}
-	if (found == JWT_AUTH_CACHE_MISS || claims != NULL)
-	{
-		jb = DatumGetJsonbP(jwt_auth_jsonb_of(&doc));
-		if (found == JWT_AUTH_CACHE_MISS)
-			jwt_auth_token_cache_add(&key, &doc, len, jb);
-		if (claims != NULL)
-			*claims = jb;
-	}
-	json_free(&doc);
-	return JWT_OK;
+	jws_token_free(&tok);
+	if (st != JWT_OK && !JWT_STATUS_IS_TOKEN(st))
+		jwt_auth_raise(st, alg, NULL);
+	return st;
 }
 
 Jsonb *
-jwt_auth_verify_stored(text *token)
+jwt_auth_verify_stored(text *token, const jwt_auth_other_issuer **issuer)
 {
 	jwt_claim_rules rules = rules_arg(NULL);
+	const jwt_auth_other_issuer *verified_by;
 	Jsonb	   *claims;
 	const char *claim;
-	jwt_status	st = verify_stored_claims(token, &rules, &claims, &claim);
+	jwt_status	st = verify_stored_claims(token, &rules, &claims, &claim, &verified_by);
 
 	if (st != JWT_OK)
 		jwt_auth_raise(st, JWS_ALG_INVALID, claim);
+	if (issuer != NULL)
+		*issuer = verified_by;
 	return claims;
 }
 
@@ -333,7 +388,7 @@ jwt_auth_jwt_verify(PG_FUNCTION_ARGS)
 	jwt_status	st;
 
 	if (PG_NARGS() == 1)
-		PG_RETURN_JSONB_P(jwt_auth_verify_stored(token_arg(fcinfo)));
+		PG_RETURN_JSONB_P(jwt_auth_verify_stored(token_arg(fcinfo), NULL));
 	if ((st = verify_claims(fcinfo, token_arg(fcinfo), &rules, &claims, &claim)) != JWT_OK)
 		jwt_auth_raise(st, JWS_ALG_INVALID, claim);
 	PG_RETURN_DATUM(jwt_auth_jsonb_take(&claims));
@@ -349,7 +404,11 @@ jwt_auth_jwt_valid(PG_FUNCTION_ARGS)
 	const char *claim;
 
 	if (PG_NARGS() == 1)
-		PG_RETURN_BOOL(verify_stored_claims(token_arg(fcinfo), &rules, NULL, &claim) == JWT_OK);
+	{
+		const jwt_auth_other_issuer *issuer;
+
+		PG_RETURN_BOOL(verify_stored_claims(token_arg(fcinfo), &rules, NULL, &claim, &issuer) == JWT_OK);
+	}
 	if (verify_claims(fcinfo, token_arg(fcinfo), &rules, &claims, &claim) != JWT_OK)
 		PG_RETURN_BOOL(false);
 	json_free(&claims);

@@ -37,7 +37,7 @@ GRANT EXECUTE ON FUNCTION
     jwt_auth.jwt_verify(text), jwt_auth.jwt_valid(text), jwt_auth.jwks(),
     jwt_auth.auth_login(text, text), jwt_auth.auth_refresh(text), jwt_auth.auth_logout(text, text),
     jwt_auth.authenticate(text), jwt_auth.pre_request(),
-    jwt_auth.claims(), jwt_auth.claim(text), jwt_auth.uid(), jwt_auth.role(),
+    jwt_auth.claims(), jwt_auth.claim(text), jwt_auth.uid(), jwt_auth.role(), jwt_auth.user_id(),
     jwt_auth.cookie_headers(jsonb), jwt_auth.cookie_clear_headers(), jwt_auth.cookie_refresh_token(),
     jwt_auth.auth_change_password(text, text), jwt_auth.auth_reset(text, text), jwt_auth.auth_verify(text),
     jwt_auth.auth_signup(text, text, jsonb)

@@ -4,7 +4,7 @@
 -- constraints, trigger and dump registration; and nothing in the schema
 -- that is not on the list.
 BEGIN;
-SELECT plan(784);
+SELECT plan(858);
 
 -- The contract, one row per function. volatility: verification reads the
 -- clock (STABLE), signing is VOLATILE, pure transforms are IMMUTABLE.
@@ -137,28 +137,39 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('uid',               '{}',                     'uuid',  'STABLE',   false, 'c',       'r', false),
     ('role',              '{}',                     'text',  'STABLE',   false, 'c',       'r', false),
     ('_verified_claims',  '{}',                     'jsonb', 'STABLE',   false, 'c',       'r', false),
-    ('_token_cache_state', '{}',                    'record', 'VOLATILE', false, 'c',      'r', false);
+    ('_token_cache_state', '{}',                    'record', 'VOLATILE', false, 'c',      'r', false),
+    -- other issuers: the owner's functions, their internals, and user_id() for policies
+    ('issuer_add',        '{text,jsonb,text,text[],text[],text,text,text,text[],interval}', 'text', 'VOLATILE', false, 'plpgsql', 'u', true),
+    ('issuer_alter',      '{text,text,text[],text[],text,text,text,text[],interval,boolean}', 'void', 'VOLATILE', false, 'plpgsql', 'u', true),
+    ('issuer_set_jwks',   '{text,jsonb}',           'integer', 'VOLATILE', false, 'plpgsql', 'u', true),
+    ('issuer_remove',     '{text}',                 'void',  'VOLATILE', false, 'plpgsql', 'u', true),
+    ('_issuer_check',     '{jwt_auth.issuers}',     'void',  'VOLATILE', false, 'plpgsql', 'u', false),
+    ('_issuer_store_jwks', '{text,jsonb}',          'integer', 'VOLATILE', false, 'plpgsql', 'u', false),
+    ('_issuer_jwks_check', '{jsonb,boolean}',       'integer', 'IMMUTABLE', false, 'c',      'u', false),
+    ('_claim_path_check', '{text}',                 'void',  'IMMUTABLE', false, 'c',       'u', false),
+    ('_issuers_changed',  '{}',                     'trigger', 'VOLATILE', false, 'c',      'u', false),
+    ('user_id',           '{}',                     'text',  'STABLE',   false, 'c',       'r', false);
 
--- the list above has the 100 functions of the SQL surface
-SELECT is((SELECT count(*) FROM expected_function)::int, 100,
-    'the expected SQL surface lists 100 functions');
+-- the list above has the 110 functions of the SQL surface
+SELECT is((SELECT count(*) FROM expected_function)::int, 110,
+    'the expected SQL surface lists 110 functions');
 
--- every function exists with its exact argument types (100 tests)
+-- every function exists with its exact argument types (110 tests)
 SELECT has_function('jwt_auth', name, args,
         format('function jwt_auth.%s(%s) exists', name, array_to_string(args, ', ')))
   FROM expected_function ORDER BY name, args;
 
--- every function returns its contract type (100 tests)
+-- every function returns its contract type (110 tests)
 SELECT function_returns('jwt_auth', name, args, returns,
         format('jwt_auth.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
   FROM expected_function ORDER BY name, args;
 
--- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (100 tests)
+-- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (110 tests)
 SELECT volatility_is('jwt_auth', name, args, volatility,
         format('jwt_auth.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
   FROM expected_function ORDER BY name, args;
 
--- strictness: NULL input gives NULL except where a NULL must be judged (100 tests)
+-- strictness: NULL input gives NULL except where a NULL must be judged (110 tests)
 SELECT CASE WHEN strict
         THEN is_strict('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -167,12 +178,12 @@ SELECT CASE WHEN strict
        END
   FROM expected_function ORDER BY name, args;
 
--- the language: C, except the key store's SQL and plpgsql wrappers (100 tests)
+-- the language: C, except the key store's SQL and plpgsql wrappers (110 tests)
 SELECT function_lang_is('jwt_auth', name, args, lang,
         format('jwt_auth.%s(%s) is written in %s', name, array_to_string(args, ', '), lang))
   FROM expected_function ORDER BY name, args;
 
--- exactly the key store's writers and jwks() run with their owner's rights (100 tests)
+-- exactly the key store's writers and jwks() run with their owner's rights (110 tests)
 SELECT CASE WHEN definer
         THEN is_definer('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is SECURITY DEFINER', name, array_to_string(args, ', ')))
@@ -181,7 +192,7 @@ SELECT CASE WHEN definer
        END
   FROM expected_function ORDER BY name, args;
 
--- parallel safety: safe where nothing is written (100 tests)
+-- parallel safety: safe where nothing is written (110 tests)
 SELECT is(p.proparallel, e.parallel,
         format('jwt_auth.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -193,19 +204,21 @@ SELECT is(p.proparallel, e.parallel,
 
 -- every SECURITY DEFINER function pins its search_path to pg_catalog, pg_temp, and those
 -- that take a password, a token or a key keep the failing statement out of the server log
--- (25 tests)
+-- (29 tests)
 SELECT is(p.proconfig, ARRAY['search_path=pg_catalog, pg_temp'] ||
                        CASE WHEN e.name IN ('auth_login', 'auth_refresh', 'auth_logout', 'user_create',
                                             'user_import', 'user_set_password', 'key_import',
                                             'auth_change_password', 'auth_reset_request', 'auth_reset',
-                                            'auth_verification_request', 'auth_verify', 'auth_signup')
+                                            'auth_verification_request', 'auth_verify', 'auth_signup',
+                                            'issuer_add', 'issuer_set_jwks')
                             THEN ARRAY['log_min_error_statement=panic'] ELSE '{}' END,
         format('SECURITY DEFINER jwt_auth.%s(%s) pins search_path = pg_catalog, pg_temp%s',
                e.name, array_to_string(e.args, ', '),
                CASE WHEN e.name IN ('auth_login', 'auth_refresh', 'auth_logout', 'user_create',
                                     'user_import', 'user_set_password', 'key_import',
                                             'auth_change_password', 'auth_reset_request', 'auth_reset',
-                                            'auth_verification_request', 'auth_verify', 'auth_signup')
+                                            'auth_verification_request', 'auth_verify', 'auth_signup',
+                                            'issuer_add', 'issuer_set_jwks')
                     THEN ' and log_min_error_statement = panic' ELSE '' END))
   FROM expected_function e
   JOIN pg_catalog.pg_proc p

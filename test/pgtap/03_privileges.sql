@@ -5,7 +5,7 @@
 -- jwt_auth.* settings that decide what a token must carry (leeway, issuer,
 -- audience) are set by superusers only.
 BEGIN;
-SELECT plan(179);
+SELECT plan(189);
 
 CREATE ROLE jwt_auth_test_nobody NOLOGIN;
 CREATE ROLE jwt_auth_test_issuer NOLOGIN;
@@ -38,7 +38,7 @@ INSERT INTO granted_function VALUES
     ('jwt_auth.auth_login(text, text)'), ('jwt_auth.auth_refresh(text)'),
     ('jwt_auth.auth_logout(text, text)'), ('jwt_auth.authenticate(text)'),
     ('jwt_auth.pre_request()'), ('jwt_auth.claims()'), ('jwt_auth.claim(text)'),
-    ('jwt_auth.uid()'), ('jwt_auth.role()'),
+    ('jwt_auth.uid()'), ('jwt_auth.role()'), ('jwt_auth.user_id()'),
     -- cookie mode's helpers for the API's functions: they only format what they are given
     ('jwt_auth.cookie_headers(jsonb)'), ('jwt_auth.cookie_clear_headers()'),
     ('jwt_auth.cookie_refresh_token()'),
@@ -80,7 +80,14 @@ INSERT INTO withheld_function VALUES
     ('jwt_auth._one_time_token_new(text, text)'), ('jwt_auth._one_time_token_take(text, text)'),
     ('jwt_auth._throttle_begin(text, boolean)'), ('jwt_auth._throttle_succeeded(text)'),
     ('jwt_auth._throttle_reset(text)'), ('jwt_auth._throttle_state()'),
-    ('jwt_auth._token_cache_state()');
+    ('jwt_auth._token_cache_state()'),
+    -- other issuers: the owner registers them (a pushed HMAC set is a secret)
+    ('jwt_auth.issuer_add(text, jsonb, text, text[], text[], text, text, text, text[], interval)'),
+    ('jwt_auth.issuer_alter(text, text, text[], text[], text, text, text, text[], interval, boolean)'),
+    ('jwt_auth.issuer_set_jwks(text, jsonb)'), ('jwt_auth.issuer_remove(text)'),
+    ('jwt_auth._issuer_check(jwt_auth.issuers)'), ('jwt_auth._issuer_store_jwks(text, jsonb)'),
+    ('jwt_auth._issuer_jwks_check(jsonb, boolean)'), ('jwt_auth._claim_path_check(text)'),
+    ('jwt_auth._issuers_changed()');
 
 -- a catch-all for statements run as the unprivileged role: the SQLSTATE, or 'ok'
 CREATE FUNCTION pg_temp.sqlstate_of(query text) RETURNS text LANGUAGE plpgsql AS $$
@@ -117,7 +124,7 @@ SELECT schema_privs_are('jwt_auth', 'public', ARRAY['USAGE'],
 SELECT schema_privs_are('jwt_auth', 'jwt_auth_test_nobody', ARRAY['USAGE'],
     'an ordinary role has USAGE on schema jwt_auth, and not CREATE');
 
--- PUBLIC may execute each granted function (40 tests)
+-- PUBLIC may execute each granted function (41 tests)
 SELECT function_privs_are('jwt_auth', p.proname, string_to_array(pg_catalog.oidvectortypes(p.proargtypes), ', ')::name[],
         'public', ARRAY['EXECUTE'],
         format('PUBLIC may execute %s', g.signature))
@@ -132,7 +139,7 @@ SELECT is_empty(
          AND p.oid NOT IN (SELECT signature FROM granted_function)$$,
     'PUBLIC may execute no function of jwt_auth beyond the granted ones');
 
--- PUBLIC may not execute any of the withheld functions (41 tests)
+-- PUBLIC may not execute any of the withheld functions (50 tests)
 SELECT function_privs_are('jwt_auth', p.proname, coalesce(string_to_array(nullif(pg_catalog.oidvectortypes(p.proargtypes), ''), ', ')::name[], '{}'),
         'public', ARRAY[]::text[],
         format('PUBLIC may not execute %s', w.signature))
@@ -183,7 +190,10 @@ SELECT set_eq(
              ('jwt_auth.auth_unlock(text)'),
              ('jwt_auth.auth_change_password(text, text)'), ('jwt_auth.auth_reset_request(text)'),
              ('jwt_auth.auth_reset(text, text)'), ('jwt_auth.auth_verification_request(text)'),
-             ('jwt_auth.auth_verify(text)'), ('jwt_auth.auth_signup(text, text, jsonb)')$$,
+             ('jwt_auth.auth_verify(text)'), ('jwt_auth.auth_signup(text, text, jsonb)'),
+             ('jwt_auth.issuer_add(text, jsonb, text, text[], text[], text, text, text, text[], interval)'),
+             ('jwt_auth.issuer_alter(text, text, text[], text[], text, text, text, text[], interval, boolean)'),
+             ('jwt_auth.issuer_set_jwks(text, jsonb)'), ('jwt_auth.issuer_remove(text)')$$,
     'exactly the functions that write the key store and the user and session tables (and jwks) are SECURITY DEFINER');
 SELECT is_empty(
     $$SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p

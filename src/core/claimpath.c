@@ -17,6 +17,7 @@ jwt_status
 jwt_claim_path_parse(const char *text, size_t len, jwt_claim_path *path)
 {
 	size_t		i = 0;
+	bool		ok = true;
 	char	   *out;
 
 	memset(path, 0, sizeof(*path));
@@ -30,14 +31,20 @@ jwt_claim_path_parse(const char *text, size_t len, jwt_claim_path *path)
 		jwt_claim_step *step;
 
 		if (path->nsteps == JWT_CLAIM_PATH_MAX_STEPS)
+		{
+			ok = false;
 			break;
+		}
 		step = &path->steps[path->nsteps];
 		if (text[i] == '.' && i + 1 < len && text[i + 1] == '"')
 		{
 			const char *end = memchr(text + i + 2, '"', len - i - 2);
 
 			if (end == NULL)
+			{
+				ok = false;
 				break;
+			}
 			step->name = out;
 			memcpy(out, text + i + 2, (size_t) (end - text - i - 2));
 			out += end - text - i - 2;
@@ -51,7 +58,10 @@ jwt_claim_path_parse(const char *text, size_t len, jwt_claim_path *path)
 			while (i < len && bare_name_char(text[i]))
 				i++;
 			if (i == start)
+			{
+				ok = false;
 				break;
+			}
 			step->name = out;
 			memcpy(out, text + start, i - start);
 			out += i - start;
@@ -65,16 +75,22 @@ jwt_claim_path_parse(const char *text, size_t len, jwt_claim_path *path)
 			while (i < len && text[i] >= '0' && text[i] <= '9' && index <= JWT_CLAIM_PATH_MAX_INDEX)
 				index = index * 10 + (uint32_t) (text[i++] - '0');
 			if (i == start || i >= len || text[i] != ']' || index > JWT_CLAIM_PATH_MAX_INDEX)
+			{
+				ok = false;
 				break;
+			}
 			i++;
 			step->name = NULL;
 			step->index = index;
 		}
 		else
+		{
+			ok = false;
 			break;
+		}
 		path->nsteps++;
 	}
-	if (i < len)
+	if (!ok)
 	{
 		jwt_claim_path_free(path);
 		return JWT_CLAIM_PATH;

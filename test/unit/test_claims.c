@@ -1,11 +1,13 @@
 /*
  * test_claims.c — registered claims: time limits with leeway, audience,
- * issuer, claim types, and claims made ready for signing
+ * issuer, claim types, claims made ready for signing, another issuer's
+ * rules (several audiences, exp required) and claim paths
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "claimpath.h"
 #include "claims.h"
 #include "unit.h"
 
@@ -355,6 +357,62 @@ registered_names_count_however_they_are_escaped(void)
 	CHECK_STATUS(check("{\"Sub\":1,\"subs\":[],\"ia\":\"x\",\"\":1}").status, JWT_OK);
 }
 
+/* another issuer's rules: one of several audiences, or any when the owner said so; exp required */
+static void
+issuer_rules_take_one_of_several_audiences(void)
+{
+	static const jwt_claim_string auds[] = {{"api", 3}, {"web", 3}};
+	jwt_claim_rules rules = {.now = NOW, .audiences = auds, .naudiences = 2, .require_exp = true};
+	jwt_claim_rules any = {.now = NOW, .any_audience = true, .require_exp = true};
+
+	CHECK_STATUS(check_with("{\"aud\":\"web\",\"exp\":9999999999}", &rules).status, JWT_OK);
+	CHECK_STATUS(check_with("{\"aud\":[\"x\",\"api\"],\"exp\":9999999999}", &rules).status, JWT_OK);
+	CHECK_STATUS(check_with("{\"aud\":\"apis\",\"exp\":9999999999}", &rules).status, JWT_TOKEN_AUDIENCE);
+	CHECK_STATUS(check_with("{\"exp\":9999999999}", &rules).status, JWT_TOKEN_AUDIENCE_MISSING);
+	CHECK_STATUS(check_with("{\"aud\":\"anything\",\"exp\":9999999999}", &any).status, JWT_OK);
+	CHECK_STATUS(check_with("{\"exp\":9999999999}", &any).status, JWT_OK);
+	/* any audience still wants aud well formed */
+	CHECK_STATUS(check_with("{\"aud\":7,\"exp\":9999999999}", &any).status, JWT_TOKEN_CLAIM_TYPE);
+	CHECK_STATUS(check_with("{\"aud\":\"api\"}", &rules).status, JWT_TOKEN_EXP_MISSING);
+	CHECK(blames(check_with("{\"aud\":\"api\"}", &rules), "exp"));
+	CHECK_STATUS(check_with("{\"aud\":\"api\",\"exp\":1}", &rules).status, JWT_TOKEN_EXPIRED);
+}
+
+/* a claim path parses into its steps, or is refused whole */
+static void
+claim_paths_parse_into_steps(void)
+{
+	static const char *const bad[] = {
+		"", "role", ".", "..role", ".role.", ".a[", ".a[]", ".a[x]", ".a[-1]", ".a[1", "[0",
+		".\"unterminated", ".a b", ".a[10000001]", ".a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q",
+	};
+	jwt_claim_path p;
+
+	if (CHECK_STATUS(jwt_claim_path_parse(".realm_access.roles[0]", 22, &p), JWT_OK))
+	{
+		CHECK(p.nsteps == 3);
+		CHECK(strcmp(p.steps[0].name, "realm_access") == 0);
+		CHECK(strcmp(p.steps[1].name, "roles") == 0);
+		CHECK(p.steps[2].name == NULL && p.steps[2].index == 0);
+		jwt_claim_path_free(&p);
+	}
+	if (CHECK_STATUS(jwt_claim_path_parse(".\"https://example.com/role\"", 27, &p), JWT_OK))
+	{
+		CHECK(p.nsteps == 1 && strcmp(p.steps[0].name, "https://example.com/role") == 0);
+		jwt_claim_path_free(&p);
+	}
+	if (CHECK_STATUS(jwt_claim_path_parse(".a[12].$b-c_d", 13, &p), JWT_OK))
+	{
+		CHECK(p.nsteps == 3 && p.steps[1].index == 12 && strcmp(p.steps[2].name, "$b-c_d") == 0);
+		jwt_claim_path_free(&p);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (!CHECK_STATUS(jwt_claim_path_parse(bad[i], strlen(bad[i]), &p), JWT_CLAIM_PATH))
+			unit_diag("path", bad[i]);
+	/* a NUL inside is not a name's end */
+	CHECK_STATUS(jwt_claim_path_parse(".a\0b", 4, &p), JWT_CLAIM_PATH);
+}
+
 void
 claims_tests(void)
 {
@@ -379,4 +437,6 @@ claims_tests(void)
 	RUN(claims_check_reads_the_rfc7515_a1_payload);
 	RUN(claims_are_minified_for_signing);
 	RUN(claims_to_sign_must_be_a_json_object);
+	RUN(issuer_rules_take_one_of_several_audiences);
+	RUN(claim_paths_parse_into_steps);
 }

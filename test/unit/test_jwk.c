@@ -469,6 +469,46 @@ jwk_set_is_told_from_a_single_jwk(void)
 	CHECK(!jwt_jwk_is_set("not json", 8));
 }
 
+/* an issuer's set: its keys in order; private members, secrets, a mix or a kid twice refused */
+static void
+issuer_set_lists_its_public_keys(void)
+{
+	static const char set[] = "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\"," A3_X "," A3_Y ",\"kid\":\"a\"},"
+		"{\"kty\":\"OKP\",\"crv\":\"Ed25519\"," ED_X ",\"kid\":\"b\"},"
+		"{\"kty\":\"EC\",\"crv\":\"P-256\"," A3_X "," A3_Y ",\"kid\":\"enc\",\"use\":\"enc\"}]}";
+	static const char private_member[] = "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\"," A3_X "," A3_Y "," A3_D "}]}";
+	static const char secret[] = "{\"keys\":[{\"kty\":\"oct\",\"k\":\"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA\"}]}";
+	static const char mixed[] = "{\"keys\":[{\"kty\":\"oct\",\"k\":\"c2VjcmV0\"},"
+		"{\"kty\":\"OKP\",\"crv\":\"Ed25519\"," ED_X "}]}";
+	static const char kid_twice[] = "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\"," ED_X ",\"kid\":\"k\"},"
+		"{\"kty\":\"EC\",\"crv\":\"P-256\"," A3_X "," A3_Y ",\"kid\":\"k\"}]}";
+	static const char *const not_sets[] = {"[]", "{}", "{\"keys\":{}}", "{\"keys\":[1]}", "not json"};
+	jwt_key_list list;
+
+	if (CHECK_STATUS(jwt_jwks_keys(set, strlen(set), false, &list), JWT_OK))
+	{
+		/* the encryption key is skipped, not an error */
+		CHECK(list.n == 2);
+		CHECK(list.n == 2 && strcmp(list.keys[0]->kid, "a") == 0 && list.keys[0]->type == JWT_KEY_EC);
+		CHECK(list.n == 2 && strcmp(list.keys[1]->kid, "b") == 0 && list.keys[1]->type == JWT_KEY_OKP);
+		jwt_key_list_free(&list);
+	}
+	CHECK_STATUS(jwt_jwks_keys("{\"keys\":[]}", 11, false, &list), JWT_OK);
+	CHECK(list.n == 0);
+	CHECK_STATUS(jwt_jwks_keys(private_member, strlen(private_member), false, &list), JWT_JWKS_PRIVATE);
+	CHECK_STATUS(jwt_jwks_keys(secret, strlen(secret), false, &list), JWT_JWKS_SECRET);
+	if (CHECK_STATUS(jwt_jwks_keys(secret, strlen(secret), true, &list), JWT_OK))
+	{
+		CHECK(list.n == 1 && list.keys[0]->type == JWT_KEY_OCT);
+		jwt_key_list_free(&list);
+	}
+	CHECK_STATUS(jwt_jwks_keys(mixed, strlen(mixed), true, &list), JWT_JWKS_MIXED);
+	CHECK_STATUS(jwt_jwks_keys(kid_twice, strlen(kid_twice), false, &list), JWT_JWKS_INVALID);
+	for (size_t i = 0; i < sizeof(not_sets) / sizeof(not_sets[0]); i++)
+		if (!CHECK_STATUS(jwt_jwks_keys(not_sets[i], strlen(not_sets[i]), false, &list), JWT_JWKS_INVALID))
+			unit_diag("set", not_sets[i]);
+}
+
 void
 jwk_tests(void)
 {
@@ -494,4 +534,5 @@ jwk_tests(void)
 	RUN(key_a_set_holds_for_another_use_cannot_verify);
 	RUN(jwk_set_mixing_secret_and_public_keys_is_refused);
 	RUN(jwk_set_is_told_from_a_single_jwk);
+	RUN(issuer_set_lists_its_public_keys);
 }

@@ -545,7 +545,7 @@ jwt_jwks_keys(const char *json, size_t len, bool secret, jwt_key_list *list)
 {
 	json_doc	doc;
 	jwt_status	st;
-	uint32_t	keys,
+	uint32_t	keys = 0,
 				e;
 
 	memset(list, 0, sizeof(*list));

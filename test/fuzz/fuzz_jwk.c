@@ -1,13 +1,16 @@
 /*
  * fuzz_jwk.c — libFuzzer harness over key import: jwt_key_from_jwk(), and
- * with the same bytes jwt_key_from_jwks() and jwt_key_from_text() (PEM)
+ * with the same bytes jwt_key_from_jwks(), jwt_jwks_keys() (an issuer's
+ * set) and jwt_key_from_text() (PEM)
  *
  * Input: JSON (or PEM) text. Every key the core accepts is put to work, and
  * the harness aborts when a promise breaks:
  * - a key that passes jwt_key_check() for signing signs a token that the
  *   same key then verifies;
  * - an asymmetric key exports a public JWK that imports again, as a key
- *   without a private part, and verifies that same token.
+ *   without a private part, and verifies that same token;
+ * - an issuer's public set holds no private key and no secret, and its
+ *   keys verify what they could sign.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +105,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		exercise(key);
 	jwt_key_free(key);
 	(void) jwt_jwk_is_set(text, size);
+	for (int secret = 0; secret <= 1; secret++)
+	{
+		jwt_key_list list;
+
+		if (jwt_jwks_keys(text, size, secret, &list) != JWT_OK)
+			continue;
+		for (size_t i = 0; i < list.n; i++)
+		{
+			if (list.keys[i]->type != JWT_KEY_OCT && list.keys[i]->has_private)
+				fail("an issuer's set holds a private key", JWS_ALG_INVALID, JWT_OK);
+			if (!secret && list.keys[i]->type == JWT_KEY_OCT)
+				fail("an issuer's public set holds a secret", JWS_ALG_INVALID, JWT_OK);
+			exercise(list.keys[i]);
+		}
+		jwt_key_list_free(&list);
+	}
 	free(text);
 	return 0;
 }

@@ -146,6 +146,7 @@ SELECT pg_temp.tap(array_agg(f ORDER BY f) = ARRAY[
         'jwt_verify(text)', 'jwt_verify(text,bytea,text,text,text,interval)', 'jwt_verify(text,jsonb,text,text,text,interval)',
         'jwt_verify(text,text,text,text,text,interval)',
         'pre_request()', 'role()', 'sign(json,text,text)', 'uid()', 'url_decode(text)', 'url_encode(bytea)',
+        'user_id()',
         'verify(text,text,text)'],
     'sec_alice may execute exactly the README''s public entry points (' || count(*) || '), no other function of jwt_auth')
   FROM (SELECT replace(p.oid::regprocedure::text, 'jwt_auth.', '') AS f
@@ -156,7 +157,10 @@ SELECT pg_temp.tap(pg_temp.sqlstate($$SELECT jwt_auth.jwt_sign('{"sub": "me"}'::
                    AND pg_temp.sqlstate($$SELECT jwt_auth.user_create('me', 'a long password')$$) = '42501'
                    AND pg_temp.sqlstate($$SELECT jwt_auth._session_revoke_detached(gen_random_uuid(), 'logout')$$) = '42501'
                    AND pg_temp.sqlstate($$SELECT jwt_auth._crypt('x', 'y')$$) = '42501'
-                   AND pg_temp.sqlstate($$SELECT jwt_auth._throttle_reset('priv-user')$$) = '42501',
-                   'minting with the stored key, managing keys or users and the internals are refused with 42501');
+                   AND pg_temp.sqlstate($$SELECT jwt_auth._throttle_reset('priv-user')$$) = '42501'
+                   AND pg_temp.sqlstate($$SELECT jwt_auth.issuer_add('https://evil.example', '{"keys":[]}', audience => '{}', default_role => 'postgres')$$) = '42501'
+                   AND pg_temp.sqlstate($$SELECT jwt_auth.issuer_set_jwks('https://evil.example', '{"keys":[]}')$$) = '42501'
+                   AND pg_temp.sqlstate('SELECT issuer FROM jwt_auth.issuers') = '42501',
+                   'minting with the stored key, managing keys, users or issuers and the internals are refused with 42501');
 SELECT pg_temp.tap(NOT (jwt_auth.jwks()::text ~ '"(d|p|q|dp|dq|qi|k)"'),
                    'what sec_alice can read of the keys, jwks(), has no private member');

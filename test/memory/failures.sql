@@ -89,6 +89,26 @@ INSERT INTO mem_input VALUES
                 '-----END PUBLIC KEY-----' || chr(10)),
     ('bad_jwk', jsonb_build_object('kty', 'RSA', 'n', repeat('A', 200000), 'e', 'AQAB')::text);
 
+-- another issuer (jwt_auth.issuers) with a pushed set: the RFC 7515 A.3 P-256 public key as a1;
+-- its tokens near the size limit, signed by that key (right and wrong audience, a role it may
+-- not grant) and by a key of no one's (a wrong signature, an unknown kid)
+\set a3 '{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","d":"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}'
+SELECT jwt_auth.issuer_add('https://memory.example',
+    jsonb_build_object('keys', jsonb_build_array(:'a3'::jsonb - 'd' || '{"kid":"a1"}')),
+    audience => '{api}', default_role => 'pg_monitor') IS NOT NULL AS issuer_added \gset
+INSERT INTO mem_input
+SELECT 'iss_' || t.name, jwt_auth.jwt_sign(
+           jsonb_build_object('iss', 'https://memory.example', 'aud', t.aud, 'exp', 4102444800, 'sub', '42',
+                              'role', t.role, 'pad', repeat('x', 190000)),
+           CASE WHEN t.own_key THEN :'a3'::jsonb ELSE NULL END, 'ES256', jsonb_build_object('kid', t.kid))
+  FROM (VALUES ('bad_aud', 'web', NULL, true, 'a1'), ('role', 'api', 'postgres', true, 'a1')) t(name, aud, role, own_key, kid);
+INSERT INTO mem_input
+SELECT 'iss_' || t.name, jwt_auth.jwt_sign(
+           jsonb_build_object('iss', 'https://memory.example', 'aud', 'api', 'exp', 4102444800, 'sub', '42',
+                              'pad', repeat('x', 190000)),
+           convert_from((jwt_auth._key_new('ES256')).private_key, 'UTF8'), 'ES256', jsonb_build_object('kid', t.kid))
+  FROM (VALUES ('bad_sig', 'a1'), ('unknown_kid', 'zz')) t(name, kid);
+
 -- users for the login and refresh classes
 SET jwt_auth.bcrypt_cost = 4;
 SET jwt_auth.min_password_length = 8;
@@ -118,6 +138,14 @@ CALL pg_temp.measure('bad JWK', 'SELECT jwt_auth.jwt_verify($1, $2::jsonb, ''RS2
                      'bad_jwk');
 CALL pg_temp.measure('stored key, unknown kid', 'SELECT jwt_auth.jwt_verify($1)', :calls,
                      'kid_token');
+CALL pg_temp.measure('issuer token, wrong signature', 'SELECT jwt_auth.jwt_verify($1)', :calls,
+                     'iss_bad_sig');
+CALL pg_temp.measure('issuer token, unknown kid', 'SELECT jwt_auth.jwt_verify($1)', :calls,
+                     'iss_unknown_kid');
+CALL pg_temp.measure('issuer token, wrong audience', 'SELECT jwt_auth.jwt_verify($1)', :calls,
+                     'iss_bad_aud');
+CALL pg_temp.measure('issuer token, role it may not grant', 'SELECT jwt_auth.authenticate($1)', :calls,
+                     'iss_role');
 CALL pg_temp.measure('pgjwt verify of garbage', 'SELECT * FROM jwt_auth.verify($1, $2)', :calls,
                      'bad_b64', 'secret');
 CALL pg_temp.measure('pgjwt sign, bad algorithm', 'SELECT jwt_auth.sign($1::json, $2, ''HS999'')', :calls,

@@ -160,6 +160,21 @@ BEGIN;
 SELECT jwt_auth.authenticate(pg_temp.a_token('{"https://example.com/role":"regress_iss_editor","role":"postgres"}')) IS NOT NULL AS auth0;
 SELECT current_user;
 ROLLBACK;
+-- PostgREST: it verified the Bearer token and switched to the role at its own role claim key;
+-- pre_request() verifies it again as this issuer's and refuses a role the issuer may not grant
+BEGIN;
+SELECT set_config('request.headers', jsonb_build_object('authorization', 'Bearer ' ||
+           pg_temp.a_token('{"https://example.com/role":"regress_iss_editor"}'))::text, true) IS NOT NULL AS set_headers;
+SET LOCAL ROLE regress_iss_editor;
+SELECT jwt_auth.pre_request();
+SELECT current_user, jwt_auth.user_id();
+ROLLBACK;
+BEGIN;
+SELECT set_config('request.headers', jsonb_build_object('authorization', 'Bearer ' ||
+           pg_temp.a_token('{"https://example.com/role":"regress_iss_editor"}'))::text, true) IS NOT NULL AS set_headers;
+SET LOCAL ROLE regress_iss_reader;  -- PostgREST read another claim than the issuer's role claim
+SELECT pg_temp.outcome('SELECT jwt_auth.pre_request()') AS role_mismatch;
+ROLLBACK;
 -- auth_logout acts on jwt_auth's own sessions only
 BEGIN;
 SELECT jwt_auth.authenticate(pg_temp.a_token('{}')) IS NOT NULL AS authenticated;

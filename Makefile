@@ -13,7 +13,7 @@ EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).co
 # The current version's install script is built from src/sql/, one file per concern, in this
 # order. Released install scripts and the update steps between versions are kept as they
 # shipped, in src/sql/versions/.
-SQL_PARTS = head tokens pgjwt keystore users sessions context cookies throttle lifecycle issuers privileges
+SQL_PARTS = head tokens pgjwt keystore users sessions context cookies throttle lifecycle issuers fetch privileges
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 DATA = $(filter-out $(DATA_built),$(notdir $(wildcard src/sql/versions/$(EXTENSION)--*.sql)))
 DATA := $(addprefix src/sql/versions/,$(DATA))
@@ -21,7 +21,7 @@ DATA := $(addprefix src/sql/versions/,$(DATA))
 # src/core: plain C on OpenSSL, no PostgreSQL header (also built by the unit tests and fuzzers);
 # src/pg: the glue that turns SQL arguments into core calls and core results into SQL.
 include src/core/core.mk
-GLUE_SRCS = args.c context.c errors.c issuers.c jsonb.c keystore.c memory.c passwords.c pgjwt.c record.c sessions.c standing.c throttle.c tokencache.c tokens.c
+GLUE_SRCS = args.c context.c errors.c fetch.c issuers.c jsonb.c keystore.c memory.c passwords.c pgjwt.c record.c sessions.c standing.c throttle.c tokencache.c tokens.c
 MODULE_big = $(EXTENSION)
 OBJS = $(EXTENSION).o $(addprefix src/pg/,$(GLUE_SRCS:.c=.o)) $(addprefix src/core/,$(CORE_SRCS:.c=.o))
 
@@ -36,7 +36,7 @@ PG_CPPFLAGS += -D'PGDLLEXPORT=__attribute__((visibility("default")))'
 SHLIB_LINK = $(CORE_LIBS)
 
 REGRESS = sign verify claims decode errors pgjwt algorithms keystore vectors vectors_jose hostile \
-	users login sessions context lifecycle issuers
+	users login sessions context lifecycle issuers fetch
 REGRESS_OPTS = --load-extension=pgcrypto --load-extension=$(EXTENSION)
 # `make installcheck` also runs test/t/*.pl with PostgreSQL::Test::Cluster (as a user other
 # than root: initdb refuses root).

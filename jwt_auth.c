@@ -18,6 +18,8 @@
  *   src/pg/sessions.c   refresh tokens, and revoking a session in a background
  *                       worker's transaction of its own (reuse detection)
  *   src/pg/throttle.c   failed-login counters in shared memory (when preloaded)
+ *   src/pg/fetch.c      issuers' keys fetched from their jwks_uri: _issuer_fetch,
+ *                       the background worker (when preloaded), fetch requests
  *   src/pg/passwords.c  imported password hashes: the import check, and the
  *                       login's password check (crypt() for the bcrypt forms)
  *   src/pg/args.c       SQL arguments as core buffers and keys, parsed once per
@@ -42,6 +44,7 @@
  *   src/core/claims.c   the registered claims' checks
  *   src/core/passwords.c  Django, Werkzeug and passlib password hashes: parsed,
  *                       bounded and verified (OpenSSL, libargon2, libxcrypt)
+ *   src/core/http.c     one HTTPS GET with libcurl, under strict options
  *   src/core/status.c   words for the core's result codes
  *   src/core/mem.c      the allocation hooks the glue points elsewhere
  * The SQL surface is built from the files in src/sql/ (users, login and
@@ -57,10 +60,12 @@
 
 #include "fmgr.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/timestamp.h"
 
+#include "http.h"
 #include "jwt_auth.h"
 #include "passwords.h"
 
@@ -108,8 +113,29 @@ static int	reset_token_lifetime = 3600;
 static int	verification_token_lifetime = 86400;
 static bool require_verified_email = false;
 static bool signup_enabled = false;
+/* fetching issuers' keys (src/pg/fetch.c; fetch.sql reads the two intervals) */
+char	   *jwt_auth_fetch_database = NULL;
+int			jwt_auth_fetch_timeout = 5000;	/* ms */
+int			jwt_auth_fetch_max_size = 1024; /* kB */
+char	   *jwt_auth_fetch_ca_file = NULL;
+char	   *jwt_auth_fetch_allowed_hosts = NULL;
+bool		jwt_auth_fetch_follow_redirects = false;
+int			jwt_auth_fetch_cooldown = 30;
+int			jwt_auth_fetch_wait = 2000; /* ms */
+static int	fetch_min_interval = 300;
+static int	fetch_max_interval = 86400;
 
 extern PGDLLEXPORT void _PG_init(void);
+
+/* a comma list of host names (http.c says what a host name may hold) */
+static bool
+check_host_list(char **newval, void **extra, GucSource source)
+{
+	if (jwt_http_hosts_check(*newval))
+		return true;
+	GUC_check_errdetail("A comma-separated list of host names is expected, such as 'login.example.com, example.eu.auth0.com'.");
+	return false;
+}
 
 /* a cookie name: an RFC 6265 token (no separators, spaces or controls), not empty */
 static bool
@@ -287,12 +313,56 @@ _PG_init(void)
 							 "Whether auth_signup creates users.",
 							 NULL, &signup_enabled, false,
 							 PGC_SUSET, 0, NULL, NULL, NULL);
+	/* a server-start setting can only be made while the postmaster loads the library */
+	if (process_shared_preload_libraries_in_progress)
+		DefineCustomStringVariable("jwt_auth.database",
+								   "Database whose issuers the key-fetching background worker serves.",
+								   "Exists with jwt_auth in shared_preload_libraries.",
+								   &jwt_auth_fetch_database, "postgres",
+								   PGC_POSTMASTER, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("jwt_auth.fetch_timeout",
+							"Longest an issuer's key fetch may take, redirects included.",
+							NULL, &jwt_auth_fetch_timeout, 5000, 100, 300000,
+							PGC_SUSET, GUC_UNIT_MS, NULL, NULL, NULL);
+	DefineCustomIntVariable("jwt_auth.fetch_max_size",
+							"Largest body an issuer's key fetch accepts; a bigger one fails the fetch.",
+							NULL, &jwt_auth_fetch_max_size, 1024, 1, 65536,
+							PGC_SUSET, GUC_UNIT_KB, NULL, NULL, NULL);
+	DefineCustomStringVariable("jwt_auth.fetch_ca_file",
+							   "CA certificates (a PEM file) that issuers' key servers are verified with; empty: the system's.",
+							   NULL, &jwt_auth_fetch_ca_file, "",
+							   PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("jwt_auth.fetch_allowed_hosts",
+							   "Comma-separated host names that keys may be fetched from; empty: any host.",
+							   NULL, &jwt_auth_fetch_allowed_hosts, "",
+							   PGC_SUSET, 0, check_host_list, NULL, NULL);
+	DefineCustomBoolVariable("jwt_auth.fetch_follow_redirects",
+							 "Whether an issuer's key fetch follows redirects (https only, 3 at most).",
+							 NULL, &jwt_auth_fetch_follow_redirects, false,
+							 PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("jwt_auth.fetch_min_interval",
+							"Shortest time between two scheduled fetches of an issuer's keys (a lower max-age is raised to it).",
+							NULL, &fetch_min_interval, 300, 1, INT_MAX,
+							PGC_SUSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("jwt_auth.fetch_max_interval",
+							"Longest time between two scheduled fetches of an issuer's keys (a higher max-age is lowered to it).",
+							NULL, &fetch_max_interval, 86400, 1, INT_MAX,
+							PGC_SUSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("jwt_auth.fetch_cooldown",
+							"Shortest time between two fetches of an issuer's keys that tokens with unknown kids ask for, and the wait after a failed fetch.",
+							NULL, &jwt_auth_fetch_cooldown, 30, 1, 86400,
+							PGC_SUSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("jwt_auth.fetch_wait",
+							"Longest a token with an unknown kid waits for the fetch of its issuer's keys.",
+							NULL, &jwt_auth_fetch_wait, 2000, 0, 60000,
+							PGC_SUSET, GUC_UNIT_MS, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("jwt_auth");
 	jwt_auth_memory_init();
 	jwt_auth_keystore_init();
 	jwt_auth_issuers_init();
 	jwt_auth_context_init();
 	jwt_auth_throttle_init();
+	jwt_auth_fetch_init();
 }
 
 static Datum

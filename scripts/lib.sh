@@ -10,12 +10,12 @@
 
 PG_CONFIG=${PG_CONFIG:-pg_config}
 
-# Debian 12 packages: the server and its headers, pgTAP and pg_prove, OpenSSL headers, clang and
+# Debian 12 packages: the server and its headers, pgTAP and pg_prove, OpenSSL and libcurl headers, clang and
 # its runtime for the fuzzer, IPC::Run for the Perl cluster tests. libkrb5-dev is there because
 # the server header libpq/libpq-be.h (the client's address) includes gssapi.h.
 JWT_AUTH_PACKAGES=(
     postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap postgresql-contrib
-    libssl-dev libargon2-dev libcrypt-dev libkrb5-dev clang libclang-rt-14-dev libipc-run-perl make gcc
+    libssl-dev libargon2-dev libcrypt-dev libcurl4-openssl-dev libkrb5-dev clang libclang-rt-14-dev libipc-run-perl make gcc
     libtap-parser-sourcehandler-pgtap-perl
 )
 

@@ -138,7 +138,8 @@ extern const jwt_auth_other_issuer *jwt_auth_issuer_of_doc(const json_doc *claim
 extern const jwt_auth_other_issuer *jwt_auth_issuer_of_jsonb(Jsonb *claims);
 /*
  * The issuer's key for a token (its kid picks it) and the alg to verify
- * with (the header's, one of the issuer's).
+ * with (the header's, one of the issuer's). An unknown kid of a jwks_uri
+ * issuer asks for a fetch, after which *issuer is looked up again.
  */
 extern jwt_status jwt_auth_issuer_key(const jwt_auth_other_issuer **issuer, const jws_token *tok,
 									  jws_alg *alg, jwt_key **key);
@@ -149,6 +150,20 @@ extern bool jwt_auth_issuer_enabled(const jwt_auth_other_issuer *issuer);
 extern const char *jwt_auth_issuer_role(const jwt_auth_other_issuer *issuer, Jsonb *claims);
 /* the name of the claim that names the issuer's users */
 extern const char *jwt_auth_issuer_user_claim(const jwt_auth_other_issuer *issuer);
+
+/* fetch.c: ask the worker to fetch issuer's keys now (see fetch.c); true when a fetch finished */
+extern bool jwt_auth_fetch_now(const char *issuer);
+/* fetch.c: the worker and its shared memory, when preloaded */
+extern void jwt_auth_fetch_init(void);
+/* the fetch settings (jwt_auth.c) */
+extern char *jwt_auth_fetch_database;
+extern int	jwt_auth_fetch_timeout;
+extern int	jwt_auth_fetch_max_size;
+extern char *jwt_auth_fetch_ca_file;
+extern char *jwt_auth_fetch_allowed_hosts;
+extern bool jwt_auth_fetch_follow_redirects;
+extern int	jwt_auth_fetch_cooldown;
+extern int	jwt_auth_fetch_wait;
 
 /*
  * tokens.c: the claims of a token verified with the stored keys (or, for a

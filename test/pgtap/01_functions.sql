@@ -4,7 +4,7 @@
 -- constraints, trigger and dump registration; and nothing in the schema
 -- that is not on the list.
 BEGIN;
-SELECT plan(858);
+SELECT plan(888);
 
 -- The contract, one row per function. volatility: verification reads the
 -- clock (STABLE), signing is VOLATILE, pure transforms are IMMUTABLE.
@@ -148,28 +148,33 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('_issuer_jwks_check', '{jsonb,boolean}',       'integer', 'IMMUTABLE', false, 'c',      'u', false),
     ('_claim_path_check', '{text}',                 'void',  'IMMUTABLE', false, 'c',       'u', false),
     ('_issuers_changed',  '{}',                     'trigger', 'VOLATILE', false, 'c',      'u', false),
-    ('user_id',           '{}',                     'text',  'STABLE',   false, 'c',       'r', false);
+    ('user_id',           '{}',                     'text',  'STABLE',   false, 'c',       'r', false),
+    -- keys fetched from a jwks_uri (fetch.sql): the owner's refresh and discovery, the GET
+    ('_issuer_fetch',     '{text}',                 'record', 'VOLATILE', false, 'c',      'u', false),
+    ('_issuers_fetch_wake', '{}',                   'trigger', 'VOLATILE', false, 'c',     'u', false),
+    ('issuer_refresh',    '{text}',                 'boolean', 'VOLATILE', false, 'plpgsql', 'u', true),
+    ('issuer_discover',   '{text,text[],text[],text,text,text,text[],interval}', 'text', 'VOLATILE', false, 'plpgsql', 'u', true);
 
--- the list above has the 110 functions of the SQL surface
-SELECT is((SELECT count(*) FROM expected_function)::int, 110,
-    'the expected SQL surface lists 110 functions');
+-- the list above has the 114 functions of the SQL surface
+SELECT is((SELECT count(*) FROM expected_function)::int, 114,
+    'the expected SQL surface lists 114 functions');
 
--- every function exists with its exact argument types (110 tests)
+-- every function exists with its exact argument types (114 tests)
 SELECT has_function('jwt_auth', name, args,
         format('function jwt_auth.%s(%s) exists', name, array_to_string(args, ', ')))
   FROM expected_function ORDER BY name, args;
 
--- every function returns its contract type (110 tests)
+-- every function returns its contract type (114 tests)
 SELECT function_returns('jwt_auth', name, args, returns,
         format('jwt_auth.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
   FROM expected_function ORDER BY name, args;
 
--- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (110 tests)
+-- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (114 tests)
 SELECT volatility_is('jwt_auth', name, args, volatility,
         format('jwt_auth.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
   FROM expected_function ORDER BY name, args;
 
--- strictness: NULL input gives NULL except where a NULL must be judged (110 tests)
+-- strictness: NULL input gives NULL except where a NULL must be judged (114 tests)
 SELECT CASE WHEN strict
         THEN is_strict('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -178,12 +183,12 @@ SELECT CASE WHEN strict
        END
   FROM expected_function ORDER BY name, args;
 
--- the language: C, except the key store's SQL and plpgsql wrappers (110 tests)
+-- the language: C, except the key store's SQL and plpgsql wrappers (114 tests)
 SELECT function_lang_is('jwt_auth', name, args, lang,
         format('jwt_auth.%s(%s) is written in %s', name, array_to_string(args, ', '), lang))
   FROM expected_function ORDER BY name, args;
 
--- exactly the key store's writers and jwks() run with their owner's rights (110 tests)
+-- exactly the key store's writers and jwks() run with their owner's rights (114 tests)
 SELECT CASE WHEN definer
         THEN is_definer('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is SECURITY DEFINER', name, array_to_string(args, ', ')))
@@ -192,7 +197,7 @@ SELECT CASE WHEN definer
        END
   FROM expected_function ORDER BY name, args;
 
--- parallel safety: safe where nothing is written (110 tests)
+-- parallel safety: safe where nothing is written (114 tests)
 SELECT is(p.proparallel, e.parallel,
         format('jwt_auth.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -204,7 +209,7 @@ SELECT is(p.proparallel, e.parallel,
 
 -- every SECURITY DEFINER function pins its search_path to pg_catalog, pg_temp, and those
 -- that take a password, a token or a key keep the failing statement out of the server log
--- (29 tests)
+-- (31 tests)
 SELECT is(p.proconfig, ARRAY['search_path=pg_catalog, pg_temp'] ||
                        CASE WHEN e.name IN ('auth_login', 'auth_refresh', 'auth_logout', 'user_create',
                                             'user_import', 'user_set_password', 'key_import',

@@ -5,7 +5,7 @@
 -- jwt_auth.* settings that decide what a token must carry (leeway, issuer,
 -- audience) are set by superusers only.
 BEGIN;
-SELECT plan(189);
+SELECT plan(193);
 
 CREATE ROLE jwt_auth_test_nobody NOLOGIN;
 CREATE ROLE jwt_auth_test_issuer NOLOGIN;
@@ -87,7 +87,10 @@ INSERT INTO withheld_function VALUES
     ('jwt_auth.issuer_set_jwks(text, jsonb)'), ('jwt_auth.issuer_remove(text)'),
     ('jwt_auth._issuer_check(jwt_auth.issuers)'), ('jwt_auth._issuer_store_jwks(text, jsonb)'),
     ('jwt_auth._issuer_jwks_check(jsonb, boolean)'), ('jwt_auth._claim_path_check(text)'),
-    ('jwt_auth._issuers_changed()');
+    ('jwt_auth._issuers_changed()'),
+    -- keys fetched from a jwks_uri: the owner's (they reach out to the network)
+    ('jwt_auth._issuer_fetch(text)'), ('jwt_auth._issuers_fetch_wake()'), ('jwt_auth.issuer_refresh(text)'),
+    ('jwt_auth.issuer_discover(text, text[], text[], text, text, text, text[], interval)');
 
 -- a catch-all for statements run as the unprivileged role: the SQLSTATE, or 'ok'
 CREATE FUNCTION pg_temp.sqlstate_of(query text) RETURNS text LANGUAGE plpgsql AS $$
@@ -139,7 +142,7 @@ SELECT is_empty(
          AND p.oid NOT IN (SELECT signature FROM granted_function)$$,
     'PUBLIC may execute no function of jwt_auth beyond the granted ones');
 
--- PUBLIC may not execute any of the withheld functions (50 tests)
+-- PUBLIC may not execute any of the withheld functions (54 tests)
 SELECT function_privs_are('jwt_auth', p.proname, coalesce(string_to_array(nullif(pg_catalog.oidvectortypes(p.proargtypes), ''), ', ')::name[], '{}'),
         'public', ARRAY[]::text[],
         format('PUBLIC may not execute %s', w.signature))
@@ -193,7 +196,9 @@ SELECT set_eq(
              ('jwt_auth.auth_verify(text)'), ('jwt_auth.auth_signup(text, text, jsonb)'),
              ('jwt_auth.issuer_add(text, jsonb, text, text[], text[], text, text, text, text[], interval)'),
              ('jwt_auth.issuer_alter(text, text, text[], text[], text, text, text, text[], interval, boolean)'),
-             ('jwt_auth.issuer_set_jwks(text, jsonb)'), ('jwt_auth.issuer_remove(text)')$$,
+             ('jwt_auth.issuer_set_jwks(text, jsonb)'), ('jwt_auth.issuer_remove(text)'),
+             ('jwt_auth.issuer_refresh(text)'),
+             ('jwt_auth.issuer_discover(text, text[], text[], text, text, text, text[], interval)')$$,
     'exactly the functions that write the key store and the user and session tables (and jwks) are SECURITY DEFINER');
 SELECT is_empty(
     $$SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p

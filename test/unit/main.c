@@ -21,5 +21,6 @@ main(void)
 	jwk_tests();
 	claims_tests();
 	passwords_tests();
+	http_tests();
 	return unit_finish();
 }

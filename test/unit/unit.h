@@ -73,5 +73,6 @@ extern void asym_tests(void);
 extern void jwk_tests(void);
 extern void claims_tests(void);
 extern void passwords_tests(void);
+extern void http_tests(void);
 
 #endif

@@ -18,6 +18,10 @@
  * through the WAL, on logical subscribers through the apply worker's row
  * triggers), and the table is read as its owner with the latest snapshot.
  * A database still at version 1.0 has no such table: no issuers.
+ *
+ * When a token names a kid the set lacks and the issuer has a jwks_uri,
+ * the fetch worker (fetch.c) is asked to fetch the set now (at most once
+ * per jwt_auth.fetch_cooldown), and the key is looked up again.
  */
 #include "jwt_auth.h"
 
@@ -295,6 +299,24 @@ jwt_auth_issuer_key(const jwt_auth_other_issuer **issuer, const jws_token *tok, 
 		st = JWT_TOKEN_KID_UNKNOWN;
 	else
 		st = key_by_kid(*issuer, kid, key);
+	if (st == JWT_TOKEN_KID_UNKNOWN && (*issuer)->fetched)
+	{
+		/* the provider may have rotated: fetch its set now, then look again */
+		char	   *iss = pnstrdup((*issuer)->iss, (*issuer)->iss_len);
+
+		if (jwt_auth_fetch_now(iss))
+		{
+			ensure_cache();
+			*issuer = find(iss, strlen(iss));
+			if (*issuer == NULL)
+				st = JWT_TOKEN_ISSUER_UNKNOWN;
+			else if (!(*issuer)->enabled)
+				st = JWT_TOKEN_ISSUER_DISABLED;
+			else
+				st = key_by_kid(*issuer, kid, key);
+		}
+		pfree(iss);
+	}
 	jwt_free(kid);
 	return st;
 }

@@ -149,7 +149,6 @@ jwt_http_url_check(const char *url, const char *allowed_hosts, char *error, size
 			   *host = NULL,
 			   *user = NULL,
 			   *password = NULL;
-	const char *sep;
 	bool		ok = false;
 
 	if (url == NULL || *url == '\0')
@@ -174,9 +173,9 @@ jwt_http_url_check(const char *url, const char *allowed_hosts, char *error, size
 		set_error(error, error_size, "the URL does not parse as an absolute URL");
 	else if (strcasecmp(scheme, "https") != 0)
 		set_error(error, error_size, "the URL's scheme is %.32s, not https", scheme);
-	/* libcurl would read https:///x as host x */
-	else if ((sep = strstr(url, "://")) == NULL || sep[3] == '/')
-		set_error(error, error_size, "the URL has no host");
+	/* libcurl is lenient: https:/x and https:///x would name host x */
+	else if (strncasecmp(url, "https://", 8) != 0 || url[8] == '/')
+		set_error(error, error_size, "the URL does not start with https:// and a host");
 	else if (curl_url_get(u, CURLUPART_USER, &user, 0) != CURLUE_NO_USER ||
 			 curl_url_get(u, CURLUPART_PASSWORD, &password, 0) != CURLUE_NO_PASSWORD)
 		set_error(error, error_size, "the URL has a user name or a password");

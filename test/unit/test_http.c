@@ -71,7 +71,9 @@ urls_with_credentials_spaces_or_controls_are_refused(void)
 	CHECK(url_refused_for("https://user@example.com/jwks", NULL, "user name or a password"));
 	CHECK(url_refused_for("https://example.com/a b", NULL, "space or a control"));
 	CHECK(url_refused_for("https://example.com/\r\nHost: x", NULL, "space or a control"));
-	CHECK(url_refused_for("https:///jwks", NULL, "no host"));
+	CHECK(url_refused_for("https:///jwks", NULL, "https:// and a host"));
+	CHECK(url_refused_for("https:/example.com/jwks", NULL, "https:// and a host"));
+	CHECK(url_refused_for("https:/0a.example://b.example/", NULL, "https:// and a host"));
 }
 
 static void

@@ -4,7 +4,7 @@
 # restore into a fresh cluster recreates the extension (CREATE EXTENSION,
 # pulling in pgcrypto first) and loads them in foreign-key order.
 #
-# Cluster A: users, an active ES256 key, a retired HS256 key, a standby
+# Cluster A: users, another issuer with a pushed set, an active ES256 key, a retired HS256 key, a standby
 # RS256 key and a revoked EdDSA key, sessions (live, rotated once, logged
 # out), tokens minted, an RLS table. Its database is dumped in the custom format and restored into
 # a fresh cluster B, once serially (--create) and once in parallel (-j 4),
@@ -75,6 +75,12 @@ INSERT INTO tokens SELECT 'ada.out', r->>'access_token', r->>'refresh_token'
 SELECT jwt_auth.auth_logout(refresh) FROM tokens WHERE name = 'ada.out';
 INSERT INTO tokens (name, access) VALUES
     ('es256', jwt_auth.jwt_sign('{"sub":"es256-subject","exp":4102444800}'::jsonb));
+-- another issuer with a pushed set (the RFC 7515 A.3 P-256 key), and a token of its
+\set a3 '{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","d":"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}'
+SELECT jwt_auth.issuer_add('https://idp.example', jsonb_build_object('keys', jsonb_build_array(:'a3'::jsonb - 'd' || '{"kid":"idp-1"}')),
+                           audience => '{app}', default_role => 'app_user');
+INSERT INTO tokens (name, access) VALUES ('issuer', jwt_auth.jwt_sign(
+    '{"iss":"https://idp.example","aud":"app","sub":"idp|7","exp":4102444800}'::jsonb, :'a3'::jsonb, 'ES256', '{"kid":"idp-1"}'));
 -- bob: a password reset requested on A (its token kept, to be used on B)
 INSERT INTO tokens (name, refresh) VALUES ('bob.reset', jwt_auth.auth_reset_request('bob'));
 
@@ -114,11 +120,14 @@ my %fingerprint = (
 	refresh_tokens => q{SELECT string_agg(concat_ws(' ', id, session_id, parent_id, md5(token_hash),
 	                                               created_at, expires_at, used_at), E'\n' ORDER BY created_at, id)
 	                      FROM jwt_auth.refresh_tokens},
+	issuers => q{SELECT string_agg(concat_ws(' ', issuer, jwks_uri, md5(jwks::text), audience, algorithms,
+	                                        role_claim, user_claim, default_role, roles, leeway, enabled,
+	                                        created_at), E'\n' ORDER BY issuer) FROM jwt_auth.issuers},
 	jwks => q{SELECT jwt_auth.jwks()},
 );
 my %on_a = map { $_ => $node_a->safe_psql('app', $fingerprint{$_}) } keys %fingerprint;
 my %count_a = map { $_ => $node_a->safe_psql('app', "SELECT count(*) FROM jwt_auth.$_") }
-  qw(users keys sessions refresh_tokens one_time_tokens);
+  qw(users keys sessions refresh_tokens one_time_tokens issuers);
 note "on A: " . join(', ', map { "$count_a{$_} $_" } sort keys %count_a);
 
 # --- the dump -------------------------------------------------------------
@@ -134,8 +143,8 @@ for my $i (0 .. $#toc)
 {
 	$position{$1} = $i if $toc[$i] =~ /TABLE DATA jwt_auth (\w+) /;
 }
-is(join(',', sort keys %position), 'keys,one_time_tokens,refresh_tokens,sessions,users',
-	'the dump holds the data of the extension\'s five tables');
+is(join(',', sort keys %position), 'issuers,keys,one_time_tokens,refresh_tokens,sessions,users',
+	'the dump holds the data of the extension\'s six tables');
 ok( defined $position{users}
 	  && defined $position{sessions}
 	  && defined $position{refresh_tokens}
@@ -228,6 +237,8 @@ sub on_b
 
 is( on_b(q{SELECT jwt_auth.jwt_verify(access)->>'sub' FROM tokens WHERE name = 'es256'}),
 	'es256-subject', 'a token A signed with the active ES256 key verifies on B with the stored keys');
+is( on_b(q{SELECT jwt_auth.jwt_verify(access)->>'sub' FROM tokens WHERE name = 'issuer'}),
+	'idp|7', 'a token of the issuer registered on A verifies on B with its restored set');
 is( on_b(q{SELECT jwt_auth.jwt_verify(access)->>'sub' FROM tokens WHERE name = 'hs256'}),
 	'hs256-subject', 'a token A signed with the now retired HS256 key verifies on B');
 is(on_b(q{SELECT jwt_auth.jwt_valid(access) FROM tokens WHERE name = 'eddsa'}),

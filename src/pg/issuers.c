@@ -51,6 +51,7 @@ struct jwt_auth_other_issuer
 	bool		algs[JWS_ALG_COUNT];
 	jwt_claim_string *audiences;
 	int			naudiences;
+	char	   *role_claim;		/* the path as the owner wrote it, for errors */
 	jwt_claim_path role_path;
 	char	   *user_claim;
 	char	   *default_role;	/* or NULL */
@@ -154,11 +155,8 @@ load_row(HeapTuple row, TupleDesc desc, jwt_auth_other_issuer *out)
 	out->leeway = DatumGetFloat8(SPI_getbinval(row, desc, 10, &isnull));
 	if (isnull)
 		out->leeway = -1;
-	{
-		char	   *path = SPI_getvalue(row, desc, 6);
-
-		st = jwt_claim_path_parse(path, strlen(path), &out->role_path);
-	}
+	out->role_claim = SPI_getvalue(row, desc, 6);
+	st = jwt_claim_path_parse(out->role_claim, strlen(out->role_claim), &out->role_path);
 	jwks = SPI_getvalue(row, desc, 3);
 	if (st == JWT_OK && jwks != NULL)
 		st = jwt_jwks_keys(jwks, strlen(jwks), out->algs[JWS_HS256] || out->algs[JWS_HS384] ||
@@ -400,13 +398,13 @@ jwt_auth_issuer_role(const jwt_auth_other_issuer *issuer, Jsonb *claims)
 	if (v == NULL || v->type == jbvNull)
 	{
 		if (issuer->default_role == NULL)
-			jwt_auth_raise(JWT_TOKEN_ROLE_NOT_ALLOWED, JWS_ALG_INVALID, "role");
+			jwt_auth_raise(JWT_TOKEN_ROLE_NOT_ALLOWED, JWS_ALG_INVALID, issuer->role_claim);
 		return issuer->default_role;
 	}
 	if (v->type == jbvString)
 	{
 		if (!may_grant(issuer, v->val.string.val, v->val.string.len))
-			jwt_auth_raise(JWT_TOKEN_ROLE_NOT_ALLOWED, JWS_ALG_INVALID, "role");
+			jwt_auth_raise(JWT_TOKEN_ROLE_NOT_ALLOWED, JWS_ALG_INVALID, issuer->role_claim);
 		return pnstrdup(v->val.string.val, v->val.string.len);
 	}
 	/* an array of roles (Keycloak's realm_access.roles): the first one the issuer may grant */
@@ -420,9 +418,9 @@ jwt_auth_issuer_role(const jwt_auth_other_issuer *issuer, Jsonb *claims)
 			if (r == WJB_ELEM && e.type == jbvString &&
 				may_grant(issuer, e.val.string.val, e.val.string.len))
 				return pnstrdup(e.val.string.val, e.val.string.len);
-		jwt_auth_raise(JWT_TOKEN_ROLE_NOT_ALLOWED, JWS_ALG_INVALID, "role");
+		jwt_auth_raise(JWT_TOKEN_ROLE_NOT_ALLOWED, JWS_ALG_INVALID, issuer->role_claim);
 	}
-	jwt_auth_raise(JWT_TOKEN_ROLE_TYPE, JWS_ALG_INVALID, "role");
+	jwt_auth_raise(JWT_TOKEN_ROLE_TYPE, JWS_ALG_INVALID, issuer->role_claim);
 }
 
 /* _issuers_changed() returns trigger: every backend's issuer cache is stale at commit */

@@ -71,6 +71,30 @@ GRANT SELECT ON bench_access_es, bench_access_hs TO bench_app, bench_app_nocache
 -- the same statements without authenticate(): what one more statement costs
 GRANT SELECT ON bench_access_hs TO bench_plain;
 
+-- another issuer's tokens (issue 17): an ES256 provider registered with its public JWK set
+-- pushed (the RFC 7515 A.3 P-256 key; its private half signs here as the provider would), the
+-- readers' ids as sub, the issuer's default role; bench_rows_iss holds the same rows as
+-- bench_rows, owned by user_id(), the user claim of an issuer's token (uid() is ours only)
+\set iss_jwk '{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","d":"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}'
+SELECT jwt_auth.issuer_add('https://issuer.bench.example',
+                           jsonb_build_object('keys', jsonb_build_array(:'iss_jwk'::jsonb - 'd' || '{"kid":"bench-iss-1","use":"sig"}')),
+                           audience => '{bench-api}', algorithms => '{ES256}',
+                           default_role => 'bench_user') IS NOT NULL AS added \gset
+CREATE TABLE bench_access_iss (n int PRIMARY KEY, token text NOT NULL);
+INSERT INTO bench_access_iss
+SELECT i, jwt_auth.jwt_sign(jsonb_build_object('iss', 'https://issuer.bench.example', 'aud', 'bench-api',
+                                               'sub', u.id::text, 'iat', floor(extract(epoch FROM now()))::bigint,
+                                               'exp', floor(extract(epoch FROM now() + interval '6h'))::bigint),
+                            :'iss_jwk'::jsonb, 'ES256', '{"kid":"bench-iss-1"}')
+  FROM generate_series(1, :readers) AS i
+  JOIN jwt_auth.users u ON u.username = 'reader' || i;
+CREATE TABLE bench_rows_iss (id int PRIMARY KEY, owner text NOT NULL, body text NOT NULL);
+INSERT INTO bench_rows_iss SELECT id, owner::text, body FROM bench_rows;
+ALTER TABLE bench_rows_iss ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_rows ON bench_rows_iss FOR SELECT USING (owner = jwt_auth.user_id());
+GRANT SELECT ON bench_rows_iss TO bench_user;
+GRANT SELECT ON bench_access_iss TO bench_app, bench_app_nocache;
+
 -- login and refresh sign with ES256, as the readers' tokens
 SELECT jwt_auth.key_generate('ES256') AS kid \gset
 -- one hash, shared: creating 1000 bcrypt hashes one by one would take a minute
@@ -103,6 +127,15 @@ SELECT jwt_auth.authenticate(token) IS NOT NULL AS ok FROM bench_access_hs WHERE
 DO $$ BEGIN
     IF (SELECT count(*) FROM bench_rows) <> 10 OR (SELECT count(*) FROM bench_rows WHERE id = 11) <> 1 THEN
         RAISE EXCEPTION 'authenticate() + RLS: reader 2 does not see exactly its own rows';
+    END IF;
+END $$;
+COMMIT;
+BEGIN;
+SELECT jwt_auth.authenticate(token) IS NOT NULL AS ok FROM bench_access_iss WHERE n = 3 \gset
+DO $$ BEGIN
+    IF current_user <> 'bench_user' OR (SELECT count(*) FROM bench_rows_iss) <> 10
+       OR (SELECT count(*) FROM bench_rows_iss WHERE id = 21) <> 1 OR (SELECT count(*) FROM bench_rows_iss WHERE id = 1) <> 0 THEN
+        RAISE EXCEPTION 'authenticate() + RLS: reader 3 with the issuer''s token does not see exactly its own rows';
     END IF;
 END $$;
 COMMIT;

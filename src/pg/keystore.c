@@ -1,7 +1,9 @@
 /*
  * keystore.c — the stored keys (table jwt_auth.keys), cached per backend
  *
- * Every backend keeps the parsed keys in its own memory context. A trigger
+ * Every backend keeps the parsed keys in its own memory context, sorted by
+ * kid (a token's kid is found by bisection, however many keys there are),
+ * the active key held apart. A trigger
  * on jwt_auth.keys queues a relcache invalidation of the table; at commit
  * it reaches every backend (and, through the WAL, every hot standby), whose
  * callback marks the cache stale. Each use first takes in pending
@@ -52,8 +54,9 @@ typedef struct stored_key
 } stored_key;
 
 static MemoryContext cache_context;
-static stored_key *cache;
+static stored_key *cache;		/* sorted by kid: a token's kid is found by bisection */
 static int	cache_len;
+static stored_key *active;		/* the active key, or NULL */
 static bool cache_valid;
 static Oid	keys_relid = InvalidOid;
 static uint64 generation;		/* invalidations received: tokencache.c compares it */
@@ -65,6 +68,7 @@ drop_cache(void)
 		jwt_key_free(cache[i].key);
 	cache = NULL;
 	cache_len = 0;
+	active = NULL;
 	if (cache_context != NULL)
 		MemoryContextReset(cache_context);
 }
@@ -214,7 +218,13 @@ jwt_auth_read_as_owner(const char *table, const char *query,
 	SetUserIdAndSecContext(saved_user, saved_context);
 }
 
-/* the rows of jwt_auth.keys into the cache */
+static int
+kid_order(const void *a, const void *b)
+{
+	return strcmp(((const stored_key *) a)->kid, ((const stored_key *) b)->kid);
+}
+
+/* the rows of jwt_auth.keys into the cache, in kid order */
 static void
 load_rows(SPITupleTable *rows, uint64 n, void *arg)
 {
@@ -224,6 +234,10 @@ load_rows(SPITupleTable *rows, uint64 n, void *arg)
 		load_row(rows->vals[i], rows->tupdesc, &cache[i]);
 		cache_len++;
 	}
+	qsort(cache, cache_len, sizeof(stored_key), kid_order);
+	for (int i = 0; i < cache_len; i++)
+		if (cache[i].status == KEY_ACTIVE)
+			active = &cache[i];
 }
 
 static void
@@ -250,19 +264,26 @@ ensure_cache(void)
 jwt_status
 jwt_auth_stored_key(const char *kid, jws_alg *alg, jwt_key **key)
 {
+	stored_key	wanted;
+	stored_key *found;
+
 	ensure_cache();
-	for (int i = 0; i < cache_len; i++)
-		if (kid ? strcmp(cache[i].kid, kid) == 0 : cache[i].status == KEY_ACTIVE)
-		{
-			if (cache[i].status == KEY_REVOKED)
-				return JWT_TOKEN_KEY_REVOKED;
-			if (cache[i].status == KEY_STANDBY)
-				return JWT_TOKEN_KEY_INACTIVE;
-			*alg = cache[i].alg;
-			*key = cache[i].key;
-			return JWT_OK;
-		}
-	return kid ? JWT_TOKEN_KID_UNKNOWN : JWT_TOKEN_KID_MISSING;
+	if (kid == NULL)
+		found = active;
+	else
+	{
+		wanted.kid = (char *) kid;
+		found = cache_len > 0 ? bsearch(&wanted, cache, cache_len, sizeof(stored_key), kid_order) : NULL;
+	}
+	if (found == NULL)
+		return kid ? JWT_TOKEN_KID_UNKNOWN : JWT_TOKEN_KID_MISSING;
+	if (found->status == KEY_REVOKED)
+		return JWT_TOKEN_KEY_REVOKED;
+	if (found->status == KEY_STANDBY)
+		return JWT_TOKEN_KEY_INACTIVE;
+	*alg = found->alg;
+	*key = found->key;
+	return JWT_OK;
 }
 
 /* the encoded header of a JWT the key signs: alg, typ JWT and its kid */
@@ -288,17 +309,14 @@ jwt_key *
 jwt_auth_signing_key(jws_alg *alg, const char **jwt_header, size_t *jwt_header_len)
 {
 	ensure_cache();
-	for (int i = 0; i < cache_len; i++)
-		if (cache[i].status == KEY_ACTIVE)
-		{
-			if (cache[i].jwt_header == NULL)
-				make_jwt_header(&cache[i]);
-			*alg = cache[i].alg;
-			*jwt_header = cache[i].jwt_header;
-			*jwt_header_len = cache[i].jwt_header_len;
-			return cache[i].key;
-		}
-	jwt_auth_raise(JWT_NO_ACTIVE_KEY, JWS_ALG_INVALID, NULL);
+	if (active == NULL)
+		jwt_auth_raise(JWT_NO_ACTIVE_KEY, JWS_ALG_INVALID, NULL);
+	if (active->jwt_header == NULL)
+		make_jwt_header(active);
+	*alg = active->alg;
+	*jwt_header = active->jwt_header;
+	*jwt_header_len = active->jwt_header_len;
+	return active->key;
 }
 
 /*

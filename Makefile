@@ -21,7 +21,7 @@ DATA := $(addprefix src/sql/versions/,$(DATA))
 # src/core: plain C on OpenSSL, no PostgreSQL header (also built by the unit tests and fuzzers);
 # src/pg: the glue that turns SQL arguments into core calls and core results into SQL.
 include src/core/core.mk
-GLUE_SRCS = args.c context.c errors.c fetch.c issuers.c jsonb.c keystore.c memory.c passwords.c pgjwt.c record.c sessions.c standing.c throttle.c tokencache.c tokens.c
+GLUE_SRCS = args.c changes.c context.c errors.c fetch.c issuers.c jsonb.c keystore.c memory.c passwords.c pgjwt.c record.c sessions.c standing.c throttle.c tokencache.c tokens.c
 MODULE_big = $(EXTENSION)
 OBJS = $(EXTENSION).o $(addprefix src/pg/,$(GLUE_SRCS:.c=.o)) $(addprefix src/core/,$(CORE_SRCS:.c=.o))
 

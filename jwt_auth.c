@@ -361,6 +361,7 @@ _PG_init(void)
 	jwt_auth_keystore_init();
 	jwt_auth_issuers_init();
 	jwt_auth_context_init();
+	jwt_auth_changes_init();
 	jwt_auth_throttle_init();
 	jwt_auth_fetch_init();
 }

@@ -196,6 +196,16 @@ extern void jwt_auth_token_cache_forget(const jwt_auth_token_key *key);
 /* standing.c: raise 28000 unless the claims' session, user and iat still stand */
 extern void jwt_auth_check_standing(Jsonb *claims);
 
+/* changes.c: counts of committed changes of sessions and users, when preloaded */
+extern void jwt_auth_changes_init(void);
+/*
+ * May this transaction keep rows of sessions and users by their counts?
+ * *forgets: how often kept rows have had to go (when it moves, all go).
+ */
+extern bool jwt_auth_changes_tracked(uint64 *forgets);
+/* the count of committed changes of the row whose id is id (to take before reading it) */
+extern uint64 jwt_auth_changes_count(const pg_uuid_t *id);
+
 /* context.c: authenticate() and the current request's claims */
 extern void jwt_auth_context_init(void);
 

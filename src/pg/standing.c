@@ -16,6 +16,12 @@
  * READ transaction begun before a logout or a user's disabling must not
  * keep authenticating that user's tokens: the key cache, too, reads the
  * latest state.
+ *
+ * With jwt_auth preloaded, a backend keeps the rows it read (at most
+ * twice jwt_auth.token_cache_entries; 0 keeps none) and reads one again
+ * only when changes.c's counter for it has moved: a commit that changed
+ * the row, whichever backend or replication apply made it. The checks
+ * themselves run on every call, on the rows as they stand.
  */
 #include "jwt_auth.h"
 
@@ -24,11 +30,14 @@
 #include "access/stratnum.h"
 #include "access/table.h"
 #include "access/xact.h"
+#include "catalog/pg_type.h"
 #include "datatype/timestamp.h"
 #include "parser/parse_relation.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/hsearch.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
@@ -39,39 +48,155 @@
 #define MAX_COLUMNS 5
 
 /*
- * The row of jwt_auth.<table> whose id is id: the named columns into
- * values/nulls. False when there is no such row.
+ * The row of jwt_auth.<table> whose id is id, read with the latest
+ * snapshot: the named columns into values/nulls, is_uuid[i] when the
+ * value is a uuid (palloc'd). False when there is no such row.
  */
 static bool
-fetch(const char *table, const pg_uuid_t *id, const char *const *columns, int ncolumns,
-	  Snapshot snapshot, Datum *values, bool *nulls)
+read_row(const char *table, const pg_uuid_t *id, const char *const *columns, int ncolumns,
+		 Datum *values, bool *nulls, bool *is_uuid)
 {
 	Relation	rel;
 	ScanKeyData key;
 	SysScanDesc scan;
 	HeapTuple	row;
 	bool		found;
+	Snapshot	snapshot = RegisterSnapshot(GetLatestSnapshot());
 
-	rel = table_open(jwt_auth_table_relid(table), AccessShareLock);
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_UUID_EQ, UUIDPGetDatum(id));
-	scan = systable_beginscan(rel, RelationGetPrimaryKeyIndex(rel), true, snapshot, 1, &key);
-	row = systable_getnext(scan);
-	found = HeapTupleIsValid(row);
-	for (int i = 0; found && i < ncolumns; i++)
+	PG_TRY();
 	{
-		AttrNumber	att = attnameAttNum(rel, columns[i], false);
-		TupleDesc	desc = RelationGetDescr(rel);
+		rel = table_open(jwt_auth_table_relid(table), AccessShareLock);
+		ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_UUID_EQ, UUIDPGetDatum(id));
+		scan = systable_beginscan(rel, RelationGetPrimaryKeyIndex(rel), true, snapshot, 1, &key);
+		row = systable_getnext(scan);
+		found = HeapTupleIsValid(row);
+		for (int i = 0; found && i < ncolumns; i++)
+		{
+			AttrNumber	att = attnameAttNum(rel, columns[i], false);
+			TupleDesc	desc = RelationGetDescr(rel);
 
-		if (att == InvalidAttrNumber)
-			elog(ERROR, "jwt_auth: column %s of jwt_auth.%s is missing", columns[i], table);
-		/* the columns read are fixed-width (uuid, timestamptz, boolean): no detoasting */
-		values[i] = heap_getattr(row, att, desc, &nulls[i]);
-		if (!nulls[i] && TupleDescAttr(desc, att - 1)->attlen == UUID_LEN)
-			values[i] = UUIDPGetDatum(memcpy(palloc(UUID_LEN), DatumGetUUIDP(values[i]), UUID_LEN));
+			if (att == InvalidAttrNumber)
+				elog(ERROR, "jwt_auth: column %s of jwt_auth.%s is missing", columns[i], table);
+			/* the columns read are fixed-width (uuid, timestamptz, boolean): no detoasting */
+			values[i] = heap_getattr(row, att, desc, &nulls[i]);
+			is_uuid[i] = !nulls[i] && TupleDescAttr(desc, att - 1)->atttypid == UUIDOID;
+			if (is_uuid[i])
+				values[i] = UUIDPGetDatum(memcpy(palloc(UUID_LEN), DatumGetUUIDP(values[i]), UUID_LEN));
+		}
+		systable_endscan(scan);
+		table_close(rel, AccessShareLock);
 	}
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
+	PG_CATCH();
+	{
+		UnregisterSnapshot(snapshot);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	UnregisterSnapshot(snapshot);
 	return found;
+}
+
+/* a row kept, with the count of its changes it was read at */
+typedef struct kept_key
+{
+	pg_uuid_t	id;
+	char		table;			/* 's' (sessions) or 'u' (users) */
+} kept_key;
+
+typedef struct kept_row
+{
+	kept_key	key;
+	uint64		count;
+	Datum		values[MAX_COLUMNS];	/* by reference (a uuid): into uuids */
+	bool		nulls[MAX_COLUMNS];
+	bool		is_uuid[MAX_COLUMNS];
+	pg_uuid_t	uuids[MAX_COLUMNS];
+} kept_row;
+
+static HTAB *kept;
+static uint64 kept_forgets;		/* changes.c's count of forgets when kept was made */
+
+/* the table of kept rows, emptied when changes.c says they must go or it is full; NULL: keep none */
+static HTAB *
+kept_rows(void)
+{
+	uint64		forgets;
+	long		max_rows = 2L * jwt_auth_token_cache_entries;
+
+	if (max_rows == 0 || jwt_auth_token_cache_kb == 0 || !jwt_auth_changes_tracked(&forgets))
+		return NULL;
+	if (kept != NULL && (forgets != kept_forgets || hash_get_num_entries(kept) >= max_rows))
+	{
+		hash_destroy(kept);
+		kept = NULL;
+	}
+	if (kept == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(kept_key);
+		ctl.entrysize = sizeof(kept_row);
+		ctl.hcxt = CacheMemoryContext;
+		kept = hash_create("jwt_auth standing rows", 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		kept_forgets = forgets;
+	}
+	return kept;
+}
+
+/*
+ * The row of jwt_auth.<table> whose id is id, as it stands: the named
+ * columns into values/nulls (a uuid palloc'd). False when there is no
+ * such row.
+ */
+static bool
+fetch(const char *table, const pg_uuid_t *id, const char *const *columns, int ncolumns,
+	  Datum *values, bool *nulls)
+{
+	HTAB	   *rows = kept_rows();
+	kept_key	key;
+	kept_row   *r;
+	uint64		count;
+	bool		found;
+	bool		is_uuid[MAX_COLUMNS];
+
+	if (rows == NULL)
+		return read_row(table, id, columns, ncolumns, values, nulls, is_uuid);
+	memset(&key, 0, sizeof(key));
+	key.id = *id;
+	key.table = table[0];
+	count = jwt_auth_changes_count(id);
+	r = hash_search(rows, &key, HASH_FIND, NULL);
+	if (r == NULL || r->count != count)
+	{
+		if (!read_row(table, id, columns, ncolumns, values, nulls, is_uuid))
+		{
+			if (r != NULL)
+				(void) hash_search(rows, &key, HASH_REMOVE, NULL);
+			return false;
+		}
+		r = hash_search(rows, &key, HASH_ENTER, &found);
+		r->count = count;
+		for (int i = 0; i < ncolumns; i++)
+		{
+			r->nulls[i] = nulls[i];
+			r->is_uuid[i] = is_uuid[i];
+			if (r->is_uuid[i])
+			{
+				r->uuids[i] = *DatumGetUUIDP(values[i]);
+				r->values[i] = UUIDPGetDatum(&r->uuids[i]);
+			}
+			else
+				r->values[i] = values[i];
+		}
+		return true;
+	}
+	for (int i = 0; i < ncolumns; i++)
+	{
+		nulls[i] = r->nulls[i];
+		values[i] = r->is_uuid[i] ? UUIDPGetDatum(memcpy(palloc(UUID_LEN), &r->uuids[i], UUID_LEN))
+			: r->values[i];
+	}
+	return true;
 }
 
 /* was a token with this iat claim issued before logout_before (in whole seconds)? */
@@ -116,7 +241,7 @@ current_generation(JsonbValue *gen, const Datum *generations, const bool *nulls)
 
 /* why the claims no longer stand, or JWT_OK when they do */
 static jwt_status
-refusal(Jsonb *claims, Snapshot snapshot)
+refusal(Jsonb *claims)
 {
 	static const char *const session_columns[MAX_COLUMNS] = {"user_id", "revoked_at", "expires_at",
 	"generation", "previous_generation"};
@@ -132,7 +257,7 @@ refusal(Jsonb *claims, Snapshot snapshot)
 	{
 		if (!jwt_auth_jsonb_uuid(sid, &id))
 			return JWT_TOKEN_SID_INVALID;
-		if (!fetch("sessions", &id, session_columns, 5, snapshot, values, nulls))
+		if (!fetch("sessions", &id, session_columns, 5, values, nulls))
 			return JWT_TOKEN_SESSION_UNKNOWN;
 		if (!nulls[1])
 			return JWT_TOKEN_SESSION_REVOKED;
@@ -149,7 +274,7 @@ refusal(Jsonb *claims, Snapshot snapshot)
 	}
 	if (jwt_auth_jsonb_uuid(sub, &id))
 	{
-		if (fetch("users", &id, user_columns, 2, snapshot, values, nulls))
+		if (fetch("users", &id, user_columns, 2, values, nulls))
 		{
 			if (DatumGetBool(values[0]))
 				return JWT_TOKEN_USER_DISABLED;
@@ -167,22 +292,10 @@ void
 jwt_auth_check_standing(Jsonb *claims)
 {
 	jwt_status	why;
-	Snapshot	snapshot;
 
-	/* see what earlier commands wrote, and what other transactions have committed */
+	/* see what earlier commands of this transaction wrote */
 	CommandCounterIncrement();
-	snapshot = RegisterSnapshot(GetLatestSnapshot());
-	PG_TRY();
-	{
-		why = refusal(claims, snapshot);
-	}
-	PG_CATCH();
-	{
-		UnregisterSnapshot(snapshot);
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
-	UnregisterSnapshot(snapshot);
+	why = refusal(claims);
 	if (why != JWT_OK)
 		jwt_auth_raise(why, JWS_ALG_INVALID, NULL);
 }

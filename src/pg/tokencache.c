@@ -10,8 +10,9 @@
  * verifies nothing: it checks the remembered claims against the rules of
  * the call (the clock, jwt_auth.leeway, audience and issuer as they are
  * now), so no setting changed meanwhile lets a token in that a full
- * verification would refuse. What the cache does not hold is asked every
- * time: the session, user and generation (standing.c) and the role.
+ * verification would refuse. What the cache does not hold is checked every
+ * time: the session, user and generation (standing.c, which keeps those
+ * rows only while no commit has changed them) and the role.
  *
  * It forgets everything when the key store or the issuers change (the
  * relcache invalidations keystore.c and issuers.c count: a key revoked,

@@ -47,6 +47,30 @@ CREATE INDEX sessions_user_id ON jwt_auth.sessions (user_id);
 SELECT pg_catalog.pg_extension_config_dump('jwt_auth.sessions', '');
 COMMENT ON TABLE jwt_auth.sessions IS 'one row per login; readable by the owner only';
 
+-- What authenticate() and pre_request() read of a session and its user,
+-- a backend keeps while no commit has changed it (src/pg/changes.c, with
+-- jwt_auth preloaded): these triggers note each change of those columns,
+-- and its commit tells every backend. They fire ALWAYS, so a logical
+-- replication apply worker's changes count too; with any of them
+-- missing or not ALWAYS, no backend keeps a row.
+CREATE FUNCTION jwt_auth._standing_changed() RETURNS trigger
+AS 'MODULE_PATHNAME', 'jwt_auth_standing_changed' LANGUAGE C;
+COMMENT ON FUNCTION jwt_auth._standing_changed() IS
+    'internal: notes a change of a session or user that authenticate() reads, for every backend at commit';
+CREATE TRIGGER sessions_changed
+    AFTER INSERT OR DELETE OR UPDATE OF id, user_id, expires_at, revoked_at, generation, previous_generation
+    ON jwt_auth.sessions FOR EACH ROW EXECUTE FUNCTION jwt_auth._standing_changed();
+CREATE TRIGGER sessions_truncated AFTER TRUNCATE ON jwt_auth.sessions
+    FOR EACH STATEMENT EXECUTE FUNCTION jwt_auth._standing_changed();
+CREATE TRIGGER users_changed AFTER INSERT OR DELETE OR UPDATE OF id, disabled, logout_before
+    ON jwt_auth.users FOR EACH ROW EXECUTE FUNCTION jwt_auth._standing_changed();
+CREATE TRIGGER users_truncated AFTER TRUNCATE ON jwt_auth.users
+    FOR EACH STATEMENT EXECUTE FUNCTION jwt_auth._standing_changed();
+ALTER TABLE jwt_auth.sessions ENABLE ALWAYS TRIGGER sessions_changed;
+ALTER TABLE jwt_auth.sessions ENABLE ALWAYS TRIGGER sessions_truncated;
+ALTER TABLE jwt_auth.users ENABLE ALWAYS TRIGGER users_changed;
+ALTER TABLE jwt_auth.users ENABLE ALWAYS TRIGGER users_truncated;
+
 CREATE TABLE jwt_auth.refresh_tokens (
     id         uuid PRIMARY KEY DEFAULT pg_catalog.gen_random_uuid(),
     session_id uuid NOT NULL REFERENCES jwt_auth.sessions ON DELETE CASCADE,

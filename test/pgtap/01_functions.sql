@@ -4,7 +4,7 @@
 -- constraints, trigger and dump registration; and nothing in the schema
 -- that is not on the list.
 BEGIN;
-SELECT plan(888);
+SELECT plan(899);
 
 -- The contract, one row per function. volatility: verification reads the
 -- clock (STABLE), signing is VOLATILE, pure transforms are IMMUTABLE.
@@ -106,6 +106,7 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('_session_revoke',   '{uuid,text}',            'void',  'VOLATILE', false, 'sql',     'u', false),
     ('_session_revoke_detached', '{uuid,text}',     'text',  'VOLATILE', true, 'c',        'u', false),
     ('_session_key',      '{}',                     'bytea', 'VOLATILE', false, 'c',       'u', false),
+    ('_standing_changed', '{}',                     'trigger', 'VOLATILE', false, 'c',     'u', false),
     ('_session_csrf',     '{bytea}',                'text',  'IMMUTABLE', true, 'c',       'u', false),
     -- cookie mode
     ('cookie_headers',    '{jsonb}',                'text',  'STABLE',   false, 'sql',     'u', false),
@@ -155,26 +156,26 @@ INSERT INTO expected_function (name, args, returns, volatility, strict, lang, pa
     ('issuer_refresh',    '{text}',                 'boolean', 'VOLATILE', false, 'plpgsql', 'u', true),
     ('issuer_discover',   '{text,text[],text[],text,text,text,text[],interval}', 'text', 'VOLATILE', false, 'plpgsql', 'u', true);
 
--- the list above has the 114 functions of the SQL surface
-SELECT is((SELECT count(*) FROM expected_function)::int, 114,
-    'the expected SQL surface lists 114 functions');
+-- the list above has the 115 functions of the SQL surface
+SELECT is((SELECT count(*) FROM expected_function)::int, 115,
+    'the expected SQL surface lists 115 functions');
 
--- every function exists with its exact argument types (114 tests)
+-- every function exists with its exact argument types (115 tests)
 SELECT has_function('jwt_auth', name, args,
         format('function jwt_auth.%s(%s) exists', name, array_to_string(args, ', ')))
   FROM expected_function ORDER BY name, args;
 
--- every function returns its contract type (114 tests)
+-- every function returns its contract type (115 tests)
 SELECT function_returns('jwt_auth', name, args, returns,
         format('jwt_auth.%s(%s) returns %s', name, array_to_string(args, ', '), returns))
   FROM expected_function ORDER BY name, args;
 
--- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (114 tests)
+-- volatility is accurate: verification STABLE, signing VOLATILE, transforms IMMUTABLE (115 tests)
 SELECT volatility_is('jwt_auth', name, args, volatility,
         format('jwt_auth.%s(%s) is %s', name, array_to_string(args, ', '), volatility))
   FROM expected_function ORDER BY name, args;
 
--- strictness: NULL input gives NULL except where a NULL must be judged (114 tests)
+-- strictness: NULL input gives NULL except where a NULL must be judged (115 tests)
 SELECT CASE WHEN strict
         THEN is_strict('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is STRICT', name, array_to_string(args, ', ')))
@@ -183,12 +184,12 @@ SELECT CASE WHEN strict
        END
   FROM expected_function ORDER BY name, args;
 
--- the language: C, except the key store's SQL and plpgsql wrappers (114 tests)
+-- the language: C, except the key store's SQL and plpgsql wrappers (115 tests)
 SELECT function_lang_is('jwt_auth', name, args, lang,
         format('jwt_auth.%s(%s) is written in %s', name, array_to_string(args, ', '), lang))
   FROM expected_function ORDER BY name, args;
 
--- exactly the key store's writers and jwks() run with their owner's rights (114 tests)
+-- exactly the key store's writers and jwks() run with their owner's rights (115 tests)
 SELECT CASE WHEN definer
         THEN is_definer('jwt_auth', name, args,
             format('jwt_auth.%s(%s) is SECURITY DEFINER', name, array_to_string(args, ', ')))
@@ -197,7 +198,7 @@ SELECT CASE WHEN definer
        END
   FROM expected_function ORDER BY name, args;
 
--- parallel safety: safe where nothing is written (114 tests)
+-- parallel safety: safe where nothing is written (115 tests)
 SELECT is(p.proparallel, e.parallel,
         format('jwt_auth.%s(%s) is PARALLEL %s', e.name, array_to_string(e.args, ', '),
                CASE e.parallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END))
@@ -382,6 +383,17 @@ SELECT is(
       WHERE t.tgrelid = 'jwt_auth.keys'::regclass AND t.tgname = 'keys_replicated'),
     'CREATE TRIGGER keys_replicated BEFORE INSERT OR UPDATE ON jwt_auth.keys FOR EACH ROW EXECUTE FUNCTION jwt_auth._keys_replicated() (R)',
     'keys_replicated checks each row an apply worker writes (enabled REPLICA)');
+-- what authenticate() reads of a session and its user: each change noted, in an apply worker too
+SELECT is(
+    (SELECT pg_catalog.pg_get_triggerdef(t.oid) || ' (' || t.tgenabled::text || ')' FROM pg_catalog.pg_trigger t
+      WHERE t.tgrelid = format('jwt_auth.%s', tab)::regclass AND t.tgname = trig),
+    def, format('%s notes the changes authenticate() must see (enabled ALWAYS)', trig))
+  FROM (VALUES
+    ('sessions', 'sessions_changed', 'CREATE TRIGGER sessions_changed AFTER INSERT OR DELETE OR UPDATE OF id, user_id, expires_at, revoked_at, generation, previous_generation ON jwt_auth.sessions FOR EACH ROW EXECUTE FUNCTION jwt_auth._standing_changed() (A)'),
+    ('sessions', 'sessions_truncated', 'CREATE TRIGGER sessions_truncated AFTER TRUNCATE ON jwt_auth.sessions FOR EACH STATEMENT EXECUTE FUNCTION jwt_auth._standing_changed() (A)'),
+    ('users', 'users_changed', 'CREATE TRIGGER users_changed AFTER INSERT OR DELETE OR UPDATE OF id, disabled, logout_before ON jwt_auth.users FOR EACH ROW EXECUTE FUNCTION jwt_auth._standing_changed() (A)'),
+    ('users', 'users_truncated', 'CREATE TRIGGER users_truncated AFTER TRUNCATE ON jwt_auth.users FOR EACH STATEMENT EXECUTE FUNCTION jwt_auth._standing_changed() (A)')
+  ) AS x (tab, trig, def);
 SELECT isnt(pg_catalog.obj_description('jwt_auth.keys'::regclass, 'pg_class'), NULL,
     'jwt_auth.keys has a comment');
 SELECT ok(

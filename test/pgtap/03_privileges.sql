@@ -5,7 +5,7 @@
 -- jwt_auth.* settings that decide what a token must carry (leeway, issuer,
 -- audience) are set by superusers only.
 BEGIN;
-SELECT plan(193);
+SELECT plan(194);
 
 CREATE ROLE jwt_auth_test_nobody NOLOGIN;
 CREATE ROLE jwt_auth_test_issuer NOLOGIN;
@@ -72,7 +72,7 @@ INSERT INTO withheld_function VALUES
     ('jwt_auth._require_primary()'), ('jwt_auth._crypt(text, text)'), ('jwt_auth._gen_salt(text, integer)'),
     ('jwt_auth._settings()'), ('jwt_auth._issue(jwt_auth.users, uuid, uuid, text, bytea)'),
     ('jwt_auth._session_revoke(uuid, text)'), ('jwt_auth._session_revoke_detached(uuid, text)'),
-    ('jwt_auth._session_key()'), ('jwt_auth._verified_claims()'), ('jwt_auth._session_csrf(bytea)'),
+    ('jwt_auth._session_key()'), ('jwt_auth._standing_changed()'), ('jwt_auth._verified_claims()'), ('jwt_auth._session_csrf(bytea)'),
     ('jwt_auth._refresh_token_new()'), ('jwt_auth._refresh_token_hash(text)'),
     ('jwt_auth._refresh_token_child(text, bytea)'),
     -- the requests hand out a token (the owner grants them to the application server)

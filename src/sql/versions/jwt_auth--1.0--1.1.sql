@@ -1395,3 +1395,34 @@ COMMENT ON FUNCTION jwt_auth.issuer_discover(text, text[], text[], text, text, t
 REVOKE ALL ON FUNCTION jwt_auth._issuer_fetch(text), jwt_auth._issuers_fetch_wake(),
     jwt_auth.issuer_refresh(text),
     jwt_auth.issuer_discover(text, text[], text[], text, text, text, text[], interval) FROM PUBLIC;
+
+------------------------------------------------------------------------
+-- Speed (issue 15): the session and user rows authenticate() reads are
+-- kept per backend while no commit has changed them (see sessions.sql).
+------------------------------------------------------------------------
+
+-- What authenticate() and pre_request() read of a session and its user,
+-- a backend keeps while no commit has changed it (src/pg/changes.c, with
+-- jwt_auth preloaded): these triggers note each change of those columns,
+-- and its commit tells every backend. They fire ALWAYS, so a logical
+-- replication apply worker's changes count too; with any of them
+-- missing or not ALWAYS, no backend keeps a row.
+CREATE FUNCTION jwt_auth._standing_changed() RETURNS trigger
+AS 'MODULE_PATHNAME', 'jwt_auth_standing_changed' LANGUAGE C;
+COMMENT ON FUNCTION jwt_auth._standing_changed() IS
+    'internal: notes a change of a session or user that authenticate() reads, for every backend at commit';
+CREATE TRIGGER sessions_changed
+    AFTER INSERT OR DELETE OR UPDATE OF id, user_id, expires_at, revoked_at, generation, previous_generation
+    ON jwt_auth.sessions FOR EACH ROW EXECUTE FUNCTION jwt_auth._standing_changed();
+CREATE TRIGGER sessions_truncated AFTER TRUNCATE ON jwt_auth.sessions
+    FOR EACH STATEMENT EXECUTE FUNCTION jwt_auth._standing_changed();
+CREATE TRIGGER users_changed AFTER INSERT OR DELETE OR UPDATE OF id, disabled, logout_before
+    ON jwt_auth.users FOR EACH ROW EXECUTE FUNCTION jwt_auth._standing_changed();
+CREATE TRIGGER users_truncated AFTER TRUNCATE ON jwt_auth.users
+    FOR EACH STATEMENT EXECUTE FUNCTION jwt_auth._standing_changed();
+ALTER TABLE jwt_auth.sessions ENABLE ALWAYS TRIGGER sessions_changed;
+ALTER TABLE jwt_auth.sessions ENABLE ALWAYS TRIGGER sessions_truncated;
+ALTER TABLE jwt_auth.users ENABLE ALWAYS TRIGGER users_changed;
+ALTER TABLE jwt_auth.users ENABLE ALWAYS TRIGGER users_truncated;
+
+REVOKE ALL ON FUNCTION jwt_auth._standing_changed() FROM PUBLIC;

@@ -115,6 +115,16 @@ class Report:
                         f"≥ {limit:g}×", ratio >= limit, limit / ratio,
                         f"{what}: {ratio:.2f}× the TPS of {against.replace('pgbench ', '')} (≥ {limit:g}×)")
 
+        if self.has("pgbench.select_token"):
+            # issue 15: authenticate() + the RLS select against the same statements unauthenticated
+            for name, what in (("auth_select_hs", "authenticate(HS256 token) + RLS select"),
+                               ("auth_select_es", "authenticate(ES256 token, reused) + RLS select")):
+                v, ref = self.num(f"pgbench.{name}"), self.num("pgbench.select_token")
+                ratio = self.paired(f"pgbench.{name}", "pgbench.select_token", lambda x, y: x / y)
+                self.target(pg, what, "select_token (the same statements, no authenticate)",
+                            f"{v:.1f} tps", f"{ref:.1f} tps", f"{ratio:.2f}×", "≥ 0.95×", ratio >= 0.95,
+                            0.95 / ratio, f"{what}: {ratio:.2f}× the TPS of select_token (≥ 0.95×)")
+
         if self.has("pgbench.auth_select_iss", "pgbench.auth_select_es"):
             # issue 17: an issuer's token (its pushed JWK set in memory) costs no more than a
             # stored-key token of the same algorithm: TPS at least 1/1.1 of the stored-key one's
@@ -290,6 +300,13 @@ class Report:
                 "select's TPS; against them, `authenticate()` with an HS256 token runs at "
                 f"{self.ratio('pgbench.auth_select_hs', 'pgbench.select_token'):.2f}× and with an ES256 "
                 f"token at {self.ratio('pgbench.auth_select_es', 'pgbench.select_token'):.2f}×.")
+            if self.has("pgbench.select_role"):
+                add("Of that, PostgreSQL's part: the same statements with a `SET LOCAL ROLE` (through "
+                    "`set_config('role', …, true)`) and the policy, but no `authenticate()` (select_role), "
+                    f"run at {self.ratio('pgbench.select_role', 'pgbench.select_token'):.2f}× select_token; "
+                    "against select_role, `authenticate()` with an HS256 token runs at "
+                    f"{self.ratio('pgbench.auth_select_hs', 'pgbench.select_role'):.2f}× and with an ES256 "
+                    f"token at {self.ratio('pgbench.auth_select_es', 'pgbench.select_role'):.2f}×.")
             if self.has("pgbench.auth_select_hs_nocache", "pgbench.auth_select_es_nocache"):
                 add("")
                 add("The verified-token cache: each client reuses its tokens, as clients do for a token's "
@@ -420,6 +437,8 @@ PGBENCH = (
     ("refresh", "`UPDATE bench_token SET token = auth_refresh(token)->>'refresh_token' WHERE id = …`"),
     ("select", "BEGIN; `SELECT body FROM bench_rows WHERE id = …`; COMMIT, as a BYPASSRLS role"),
     ("select_token", "BEGIN; `SELECT token FROM bench_access_hs WHERE n = …` (not authenticated); the select; COMMIT"),
+    ("select_role", "select_token as bench_app, its first statement also `set_config('role', 'bench_user', true)` "
+     "(the role switch alone); the select under RLS (no claims: no row); COMMIT"),
     ("auth_select_es", "BEGIN; `SELECT jwt_auth.authenticate(token) …` (ES256); the select under RLS; COMMIT"),
     ("auth_select_hs", "BEGIN; `SELECT jwt_auth.authenticate(token) …` (HS256); the select under RLS; COMMIT"),
     ("auth_select_es_nocache", "auth_select_es with the verified-token cache off (`jwt_auth.token_cache_entries = 0`)"),

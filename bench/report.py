@@ -125,6 +125,19 @@ class Report:
                             f"{v:.1f} tps", f"{ref:.1f} tps", f"{ratio:.2f}×", "≥ 0.95×", ratio >= 0.95,
                             0.95 / ratio, f"{what}: {ratio:.2f}× the TPS of select_token (≥ 0.95×)")
 
+        if self.has("auth.authenticate_us.es_cache_off", "auth.authenticate_us.hs_cache_off",
+                    "openssl.ecdsap256.verify"):
+            # issue 15: a token's first sight costs the signature and the path an HS256 token takes
+            v = self.num("auth.authenticate_us.es_cache_off")
+            ref = self.num("openssl.ecdsap256.verify") + self.num("auth.authenticate_us.hs_cache_off")
+            self.target(pg, "authenticate(ES256 token), first sight (every call verifies)",
+                        "openssl speed ecdsap256 verify + authenticate(HS256), every call verifying",
+                        f"{v:.1f} µs", f"{ref:.1f} µs", f"{v / ref:.2f}×", "≤ 1.1×", v / ref <= 1.1,
+                        v / ref / 1.1, f"authenticate(ES256), first sight: {v / ref:.2f}× ECDSA verify + "
+                        "the HS256 path (≤ 1.1×)")
+        if self.has("auth.rls_ms.uid", "auth.rls_ms.constant"):
+            self.at_most(pg, "RLS select of 10,000 rows, policy owner = uid()", "auth.rls_ms.uid",
+                         "the same select, the uid a constant", "auth.rls_ms.constant", 1.1, unit="ms")
         if self.has("pgbench.auth_select_iss", "pgbench.auth_select_es"):
             # issue 17: an issuer's token (its pushed JWK set in memory) costs no more than a
             # stored-key token of the same algorithm: TPS at least 1/1.1 of the stored-key one's

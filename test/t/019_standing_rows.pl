@@ -22,6 +22,8 @@
 #     refused once COMMIT PREPARED runs in another session; nothing is kept
 #     afterwards until the server restarts.
 #   - TRUNCATE of the sessions: refused.
+#   - 8 clients authenticating one token while another session revokes it:
+#     no call that started after the COMMIT returned is accepted.
 #   - A hot standby (preloaded) keeps nothing, and refuses a revocation
 #     once it has replayed it.
 #   - A logical subscriber (preloaded) keeps rows, and a logout on the
@@ -35,6 +37,7 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(time usleep);
+use IPC::Run;
 
 use JwtAuthTest;
 
@@ -203,6 +206,55 @@ is(auth($app, 't10'), 'ok 2', 'restarted: read');
 is(auth($app, 't10'), 'ok 0', 'and kept again');
 run_ok($admin, "SET client_min_messages = warning; TRUNCATE jwt_auth.sessions CASCADE; RESET client_min_messages");
 is(auth($app, 't10'), '28000 The session does not exist.', 'TRUNCATE of the sessions: refused at once');
+
+# --- concurrent sessions -----------------------------------------------------------
+# 8 pgbench clients authenticate one token over and over, each call noting when it started
+# and whether it was accepted, while another session revokes the token's session: no call
+# that started after the revocation's COMMIT returned may have been accepted.
+login('c1', 13);
+$node->safe_psql(
+	'postgres', q{
+CREATE TABLE outcomes (started timestamptz NOT NULL, accepted boolean NOT NULL);
+CREATE FUNCTION try_auth() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    t0 timestamptz := clock_timestamp();
+BEGIN
+    BEGIN
+        PERFORM jwt_auth.authenticate((SELECT access FROM tokens WHERE name = 'c1'));
+        RESET ROLE;
+        INSERT INTO outcomes VALUES (t0, true);
+    EXCEPTION WHEN invalid_authorization_specification THEN
+        INSERT INTO outcomes VALUES (t0, false);
+    END;
+END
+$$;
+});
+my $script = $node->basedir . '/try_auth.sql';
+open(my $fh, '>', $script) or die "cannot write $script: $!";
+print $fh "SELECT try_auth();\n";
+close($fh);
+my ($bench_out, $bench_err) = ('', '');
+my $bench = IPC::Run::start(
+	[
+		'pgbench', '-n', '-c', '8', '-j', '2', '-T', '4', '-f', $script,
+		'-h', $node->host, '-p', $node->port, 'postgres'
+	],
+	'>', \$bench_out, '2>', \$bench_err);
+usleep(1_500_000);
+my $before = run_ok($admin, 'SELECT clock_timestamp()');
+run_ok($admin, revoke_sql('c1'));
+my $after = run_ok($admin, 'SELECT clock_timestamp()');
+$bench->finish;
+like($bench_out, qr/number of failed transactions: 0 /, 'the 8 clients ran to the end');
+my ($accepted_before, $accepted_after, $refused_calls) = split(
+	/\|/,
+	run_ok($admin,
+		    "SELECT count(*) FILTER (WHERE accepted AND started < '$before'), "
+		  . "count(*) FILTER (WHERE accepted AND started > '$after'), "
+		  . "count(*) FILTER (WHERE NOT accepted) FROM outcomes"));
+cmp_ok($accepted_before, '>', 100, "before the revocation the clients were accepted ($accepted_before calls)");
+is($accepted_after, 0, 'no call that started after the revocation committed was accepted');
+cmp_ok($refused_calls, '>', 100, "after it they were refused ($refused_calls calls)");
 
 # --- a hot standby ------------------------------------------------------------------
 login('s1', 11);

@@ -145,14 +145,13 @@ kept_rows(void)
 
 /*
  * The row of jwt_auth.<table> whose id is id, as it stands: the named
- * columns into values/nulls (a uuid palloc'd). False when there is no
- * such row.
+ * columns into values/nulls (a uuid palloc'd), from the kept rows when
+ * rows is not NULL. False when there is no such row.
  */
 static bool
-fetch(const char *table, const pg_uuid_t *id, const char *const *columns, int ncolumns,
+fetch(HTAB *rows, const char *table, const pg_uuid_t *id, const char *const *columns, int ncolumns,
 	  Datum *values, bool *nulls)
 {
-	HTAB	   *rows = kept_rows();
 	kept_key	key;
 	kept_row   *r;
 	uint64		count;
@@ -241,7 +240,7 @@ current_generation(JsonbValue *gen, const Datum *generations, const bool *nulls)
 
 /* why the claims no longer stand, or JWT_OK when they do */
 static jwt_status
-refusal(Jsonb *claims)
+refusal(Jsonb *claims, HTAB *rows)
 {
 	static const char *const session_columns[MAX_COLUMNS] = {"user_id", "revoked_at", "expires_at",
 	"generation", "previous_generation"};
@@ -257,7 +256,7 @@ refusal(Jsonb *claims)
 	{
 		if (!jwt_auth_jsonb_uuid(sid, &id))
 			return JWT_TOKEN_SID_INVALID;
-		if (!fetch("sessions", &id, session_columns, 5, values, nulls))
+		if (!fetch(rows, "sessions", &id, session_columns, 5, values, nulls))
 			return JWT_TOKEN_SESSION_UNKNOWN;
 		if (!nulls[1])
 			return JWT_TOKEN_SESSION_REVOKED;
@@ -274,7 +273,7 @@ refusal(Jsonb *claims)
 	}
 	if (jwt_auth_jsonb_uuid(sub, &id))
 	{
-		if (fetch("users", &id, user_columns, 2, values, nulls))
+		if (fetch(rows, "users", &id, user_columns, 2, values, nulls))
 		{
 			if (DatumGetBool(values[0]))
 				return JWT_TOKEN_USER_DISABLED;
@@ -295,7 +294,7 @@ jwt_auth_check_standing(Jsonb *claims)
 
 	/* see what earlier commands of this transaction wrote */
 	CommandCounterIncrement();
-	why = refusal(claims);
+	why = refusal(claims, kept_rows());
 	if (why != JWT_OK)
 		jwt_auth_raise(why, JWS_ALG_INVALID, NULL);
 }

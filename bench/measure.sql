@@ -15,17 +15,8 @@
 -- burst of other work on the machine falls on all the ops alike rather than
 -- on one op's runs.
 --
--- Time is this backend's CPU time when psql is given cpu_so, the path of
--- bench/drivers/cpu_ns.c built as a module (bench/run does): other work on
--- the machine, which takes the CPU away from the backend, then does not
--- count as the calls' cost, as it does not in `openssl speed`, which counts
--- CPU time too. Without it, wall-clock time.
-\if :{?cpu_so}
-CREATE FUNCTION pg_temp.clock_ns() RETURNS int8 AS :'cpu_so', 'bench_cpu_ns' LANGUAGE C VOLATILE;
-\else
-CREATE FUNCTION pg_temp.clock_ns() RETURNS int8 LANGUAGE sql VOLATILE
-AS $$ SELECT (extract(epoch FROM clock_timestamp()) * 1e9)::int8 $$;
-\endif
+-- Time: pg_temp.clock_ns() of clock.sql (the backend's CPU time when psql is given cpu_so).
+\ir clock.sql
 
 CREATE TEMP TABLE ops (ord serial, op text NOT NULL, query text NOT NULL, baseline text NOT NULL,
                        rows bigint NOT NULL);

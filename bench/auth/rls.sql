@@ -7,12 +7,7 @@
 -- rounds of the ms per select (this backend's CPU time when psql is given
 -- cpu_so). Prints "auth.rls_ms.uid|ms" and "auth.rls_ms.constant|ms".
 SET client_min_messages = warning;
-\if :{?cpu_so}
-CREATE FUNCTION pg_temp.clock_ns() RETURNS int8 AS :'cpu_so', 'bench_cpu_ns' LANGUAGE C VOLATILE;
-\else
-CREATE FUNCTION pg_temp.clock_ns() RETURNS int8 LANGUAGE sql VOLATILE
-AS $$ SELECT (extract(epoch FROM clock_timestamp()) * 1e9)::int8 $$;
-\endif
+\ir ../clock.sql
 \if :{?rounds}
 \else
     \set rounds 9

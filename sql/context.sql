@@ -211,7 +211,29 @@ ROLLBACK;
 UPDATE jwt_auth.users SET logout_before = '2030-01-01 00:00:00.5+00' WHERE username = 'standing';
 SELECT i AS iat, pg_temp.standing(jsonb_build_object('sub', :'sid_user', 'role', 'regress_jwt_web') || CASE WHEN i IS NULL THEN '{}' ELSE jsonb_build_object('iat', i) END)
   FROM (VALUES ('1893455999'::jsonb), ('1893455999.999999'), ('1893456000'), ('1893456000.0'),
-               ('1893456001'), ('"1893456001"'), (NULL)) v(i);
+               ('1893456001'), ('"1893456001"'), (NULL), ('1e30'), ('-1e30')) v(i);
+-- the same boundary for tokens: the second authenticate() of each takes it from
+-- the verified-token cache, which keeps what the check reads of its claims
+CREATE FUNCTION pg_temp.authenticated(token text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    why text;
+BEGIN
+    PERFORM jwt_auth.authenticate(token);
+    SET LOCAL ROLE NONE;
+    RETURN 'stands';
+EXCEPTION WHEN invalid_authorization_specification THEN
+    GET STACKED DIAGNOSTICS why = PG_EXCEPTION_DETAIL;
+    RETURN why;
+END
+$$;
+-- (a logout at 2020-01-01 00:00:00.5 UTC, epoch 1577836800.5: an iat after now is refused)
+UPDATE jwt_auth.users SET logout_before = '2020-01-01 00:00:00.5+00' WHERE username = 'standing';
+SELECT i AS iat, pg_temp.authenticated(t) AS first, pg_temp.authenticated(t) AS from_the_cache
+  FROM (SELECT i, jwt_auth.jwt_sign(jsonb_build_object('sub', :'sid_user', 'role', 'regress_jwt_web',
+                                                       'exp', 4102444800, 'iat', i)) AS t
+          FROM (VALUES ('1577836799'::jsonb), ('1577836799.999999'), ('1577836800'), ('1577836800.0'),
+                       ('1577836801'), ('-1e30')) v(i)) s;
+UPDATE jwt_auth.users SET logout_before = '2030-01-01 00:00:00.5+00' WHERE username = 'standing';
 SELECT pg_temp.standing(jsonb_build_object('sub', 'service', 'role', 'regress_jwt_web', 'iat', 0)) AS sub_not_a_uuid,
        pg_temp.standing(jsonb_build_object('sub', gen_random_uuid(), 'role', 'regress_jwt_web', 'iat', 0)) AS sub_of_no_user,
        pg_temp.standing(jsonb_build_object('sub', 'service', 'iat', 0)) AS no_role;

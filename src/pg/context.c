@@ -217,15 +217,23 @@ become(const char *role, Oid roleid)
 /*
  * The checks of verified claims before they act: a token of jwt_auth's own
  * must still stand (its session, its user); a registered issuer's has no
- * session here, but must name its user. Returns the user claim.
+ * session here, but must name its user. subject is what the standing
+ * check reads of the claims (the verified-token cache keeps it), or NULL
+ * to read it here. Returns the user claim.
  */
 static text *
-check_verified(Jsonb *claims, const jwt_auth_other_issuer *issuer)
+check_verified(Jsonb *claims, const jwt_auth_other_issuer *issuer, const jwt_auth_subject *subject)
 {
 	text	   *user_id = user_claim(claims, issuer);
+	jwt_auth_subject parsed;
 
+	if (issuer == NULL && subject == NULL)
+	{
+		jwt_auth_subject_of(claims, &parsed);
+		subject = &parsed;
+	}
 	if (issuer == NULL)
-		jwt_auth_check_standing(claims);
+		jwt_auth_check_standing(subject);
 	else if (user_id == NULL)
 		jwt_auth_raise(JWT_TOKEN_USER_MISSING, JWS_ALG_INVALID, jwt_auth_issuer_user_claim(issuer));
 	return user_id;
@@ -254,14 +262,15 @@ jwt_auth_authenticate(PG_FUNCTION_ARGS)
 {
 	Jsonb	   *claims;
 	const jwt_auth_other_issuer *issuer;
+	jwt_auth_subject subject;
 	text	   *user_id;
 	const char *role;
 	Oid			roleid;
 
 	if (PG_ARGISNULL(0))
 		jwt_auth_raise(JWT_TOKEN_NULL, JWS_ALG_INVALID, NULL);
-	claims = jwt_auth_verify_stored(PG_GETARG_TEXT_PP(0), &issuer);
-	user_id = check_verified(claims, issuer);
+	claims = jwt_auth_verify_stored(PG_GETARG_TEXT_PP(0), &issuer, &subject);
+	user_id = check_verified(claims, issuer, &subject);
 	role = token_role(claims, issuer, &roleid);
 	become(role, roleid);
 	remember(claims, issuer != NULL, user_id);
@@ -441,7 +450,8 @@ jwt_auth_pre_request(PG_FUNCTION_ARGS)
 		text	   *token = bearer_token();
 		bool		from_cookie = token == NULL && (token = cookie_token()) != NULL;
 		const jwt_auth_other_issuer *issuer = NULL;
-		Jsonb	   *claims = token ? jwt_auth_verify_stored(token, &issuer) : current_claims();
+		jwt_auth_subject subject;
+		Jsonb	   *claims = token ? jwt_auth_verify_stored(token, &issuer, &subject) : current_claims();
 		Oid			roleid;
 
 		if (claims != NULL)
@@ -451,7 +461,7 @@ jwt_auth_pre_request(PG_FUNCTION_ARGS)
 
 			if (token == NULL)
 				issuer = jwt_auth_issuer_of_jsonb(claims);
-			user_id = check_verified(claims, issuer);
+			user_id = check_verified(claims, issuer, token ? &subject : NULL);
 			role = token_role(claims, issuer, &roleid);
 			if (from_cookie && !safe_method())
 				check_csrf(claims);

@@ -166,18 +166,40 @@ extern int	jwt_auth_fetch_cooldown;
 extern int	jwt_auth_fetch_wait;
 
 /*
+ * standing.c: what the standing check reads of a token's claims, worked
+ * out once per token (the verified-token cache keeps it), and the check:
+ * raise 28000 unless the claims' session, user and iat still stand
+ */
+typedef struct jwt_auth_subject
+{
+	bool		has_sid;		/* a sid claim */
+	bool		sid_ok;			/* ... that is a uuid: sid */
+	bool		sub_ok;			/* the sub claim is a uuid: sub */
+	bool		sub_canonical;	/* ... written as uuid_out writes it */
+	bool		has_gen;		/* a gen claim */
+	bool		gen_ok;			/* ... that is a uuid: gen */
+	bool		iat_ok;			/* the iat claim is a number: iat_floor */
+	pg_uuid_t	sid;
+	pg_uuid_t	sub;
+	pg_uuid_t	gen;
+	int64		iat_floor;		/* floor(iat), clamped to int64 */
+} jwt_auth_subject;
+/*
  * tokens.c: the claims of a token verified with the stored keys (or, for a
  * registered issuer's token, with its keys: *issuer set, else NULL) and
  * the settings; raises
  */
-extern Jsonb *jwt_auth_verify_stored(text *token, const jwt_auth_other_issuer **issuer);
+extern Jsonb *jwt_auth_verify_stored(text *token, const jwt_auth_other_issuer **issuer,
+									 jwt_auth_subject *subject);
 
-/* tokencache.c: tokens verified with the stored keys, by the SHA-256 of the whole token */
+/* tokencache.c: tokens verified with the stored keys, found by a hash and compared whole */
 extern int	jwt_auth_token_cache_entries;
 extern int	jwt_auth_token_cache_kb;
 typedef struct jwt_auth_token_key
 {
-	uint8		hash[32];
+	uint64		hash;			/* of the whole token, seeded per backend */
+	size_t		len;
+	const char *token;			/* the caller's during a call; in the table, the entry's copy */
 } jwt_auth_token_key;
 typedef enum jwt_auth_cache_result
 {
@@ -187,14 +209,16 @@ typedef enum jwt_auth_cache_result
 } jwt_auth_cache_result;
 extern jwt_auth_cache_result jwt_auth_token_cache_find(const char *token, size_t len, double now,
 													   jwt_auth_token_key *key,
-													   const json_doc **doc, Jsonb **claims);
+													   const json_doc **doc, Jsonb **claims,
+													   const jwt_auth_subject **subject);
 /* remember a token that verified: its claims parsed (doc, over text_len bytes) and as jsonb */
 extern void jwt_auth_token_cache_add(const jwt_auth_token_key *key, const json_doc *doc,
 									 size_t text_len, Jsonb *claims);
 extern void jwt_auth_token_cache_forget(const jwt_auth_token_key *key);
 
-/* standing.c: raise 28000 unless the claims' session, user and iat still stand */
-extern void jwt_auth_check_standing(Jsonb *claims);
+/* standing.c */
+extern void jwt_auth_subject_of(Jsonb *claims, jwt_auth_subject *subject);
+extern void jwt_auth_check_standing(const jwt_auth_subject *subject);
 
 /* changes.c: counts of committed changes of sessions and users, when preloaded */
 extern void jwt_auth_changes_init(void);

@@ -145,8 +145,9 @@ kept_rows(void)
 
 /*
  * The row of jwt_auth.<table> whose id is id, as it stands: the named
- * columns into values/nulls (a uuid palloc'd), from the kept rows when
- * rows is not NULL. False when there is no such row.
+ * columns into values/nulls (a uuid by reference, valid until the next
+ * fetch), from the kept rows when rows is not NULL. False when there is
+ * no such row.
  */
 static bool
 fetch(HTAB *rows, const char *table, const pg_uuid_t *id, const char *const *columns, int ncolumns,
@@ -192,19 +193,73 @@ fetch(HTAB *rows, const char *table, const pg_uuid_t *id, const char *const *col
 	for (int i = 0; i < ncolumns; i++)
 	{
 		nulls[i] = r->nulls[i];
-		values[i] = r->is_uuid[i] ? UUIDPGetDatum(memcpy(palloc(UUID_LEN), &r->uuids[i], UUID_LEN))
-			: r->values[i];
+		values[i] = r->is_uuid[i] ? UUIDPGetDatum(&r->uuids[i]) : r->values[i];
 	}
 	return true;
 }
 
-/* was a token with this iat claim issued before logout_before (in whole seconds)? */
+/* floor(v) of a numeric, clamped to int64 (NaN, which sorts above every number, to the top) */
+static int64
+numeric_floor_int64(Numeric v)
+{
+	Datum		d = NumericGetDatum(v);
+
+	if (DatumGetBool(DirectFunctionCall2(numeric_lt, d, NumericGetDatum(int64_to_numeric(PG_INT64_MIN)))))
+		return PG_INT64_MIN;
+	if (DatumGetBool(DirectFunctionCall2(numeric_ge, d, NumericGetDatum(int64_to_numeric(PG_INT64_MAX)))))
+		return PG_INT64_MAX;
+	return DatumGetInt64(DirectFunctionCall1(numeric_int8, DirectFunctionCall1(numeric_floor, d)));
+}
+
+/* the uuid in a JSON string of the canonical form, and whether its hex digits are lower case */
 static bool
-issued_before(JsonbValue *iat, TimestampTz logout_before)
+subject_uuid(JsonbValue *v, pg_uuid_t *id, bool *lower)
+{
+	if (!jwt_auth_jsonb_uuid(v, id))
+		return false;
+	*lower = true;
+	for (int i = 0; i < v->val.string.len; i++)
+		if (v->val.string.val[i] >= 'A' && v->val.string.val[i] <= 'F')
+			*lower = false;
+	return true;
+}
+
+/*
+ * What the check reads of claims: sid, sub, gen and iat, parsed. The
+ * verified-token cache keeps it with the token, so a token seen before
+ * costs the check no JSON at all.
+ */
+void
+jwt_auth_subject_of(Jsonb *claims, jwt_auth_subject *subject)
+{
+	JsonbValue *sid = jwt_auth_jsonb_member(claims, "sid");
+	JsonbValue *gen = jwt_auth_jsonb_member(claims, "gen");
+	JsonbValue *iat = jwt_auth_jsonb_member(claims, "iat");
+	bool		lower;
+
+	memset(subject, 0, sizeof(*subject));
+	subject->has_sid = sid != NULL;
+	subject->sid_ok = jwt_auth_jsonb_uuid(sid, &subject->sid);
+	subject->sub_ok = subject_uuid(jwt_auth_jsonb_member(claims, "sub"), &subject->sub, &lower);
+	subject->sub_canonical = subject->sub_ok && lower;
+	subject->has_gen = gen != NULL;
+	subject->gen_ok = jwt_auth_jsonb_uuid(gen, &subject->gen);
+	subject->iat_ok = iat != NULL && iat->type == jbvNumeric;
+	if (subject->iat_ok)
+		subject->iat_floor = numeric_floor_int64(iat->val.numeric);
+}
+
+/*
+ * Was a token of this subject issued before logout_before (in whole
+ * seconds)? For a whole number of seconds s, iat < s exactly when
+ * floor(iat) < s.
+ */
+static bool
+issued_before(const jwt_auth_subject *subject, TimestampTz logout_before)
 {
 	int64		seconds;
 
-	if (iat == NULL || iat->type != jbvNumeric)
+	if (!subject->iat_ok)
 		return true;			/* no usable iat: it cannot show it came after */
 	if (TIMESTAMP_IS_NOBEGIN(logout_before))
 		return false;
@@ -215,8 +270,7 @@ issued_before(JsonbValue *iat, TimestampTz logout_before)
 	if (logout_before % USECS_PER_SEC < 0)
 		seconds--;
 	seconds += (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
-	return DatumGetBool(DirectFunctionCall2(numeric_lt, NumericGetDatum(iat->val.numeric),
-											NumericGetDatum(int64_to_numeric(seconds))));
+	return subject->iat_floor < seconds;
 }
 
 /*
@@ -224,77 +278,68 @@ issued_before(JsonbValue *iat, TimestampTz logout_before)
  * without one (signed by hand, or by 1.0) is not judged by it.
  */
 static bool
-current_generation(JsonbValue *gen, const Datum *generations, const bool *nulls)
+current_generation(const jwt_auth_subject *subject, const Datum *generations, const bool *nulls)
 {
-	pg_uuid_t	claimed;
-
-	if (gen == NULL)
+	if (!subject->has_gen)
 		return true;
-	if (!jwt_auth_jsonb_uuid(gen, &claimed))
+	if (!subject->gen_ok)
 		return false;
 	for (int i = 0; i < 2; i++)
-		if (!nulls[i] && memcmp(DatumGetUUIDP(generations[i])->data, claimed.data, UUID_LEN) == 0)
+		if (!nulls[i] && memcmp(DatumGetUUIDP(generations[i])->data, subject->gen.data, UUID_LEN) == 0)
 			return true;
 	return false;
 }
 
 /* why the claims no longer stand, or JWT_OK when they do */
 static jwt_status
-refusal(Jsonb *claims, HTAB *rows)
+refusal(const jwt_auth_subject *subject, HTAB *rows)
 {
 	static const char *const session_columns[MAX_COLUMNS] = {"user_id", "revoked_at", "expires_at",
 	"generation", "previous_generation"};
 	static const char *const user_columns[MAX_COLUMNS] = {"disabled", "logout_before"};
 	Datum		values[MAX_COLUMNS];
 	bool		nulls[MAX_COLUMNS];
-	JsonbValue *sid = jwt_auth_jsonb_member(claims, "sid");
-	JsonbValue *sub = jwt_auth_jsonb_member(claims, "sub");
-	pg_uuid_t	id;
-	char	   *user_id;
 
-	if (sid != NULL)
+	if (subject->has_sid)
 	{
-		if (!jwt_auth_jsonb_uuid(sid, &id))
+		if (!subject->sid_ok)
 			return JWT_TOKEN_SID_INVALID;
-		if (!fetch(rows, "sessions", &id, session_columns, 5, values, nulls))
+		if (!fetch(rows, "sessions", &subject->sid, session_columns, 5, values, nulls))
 			return JWT_TOKEN_SESSION_UNKNOWN;
 		if (!nulls[1])
 			return JWT_TOKEN_SESSION_REVOKED;
 		if (DatumGetTimestampTz(values[2]) <= GetCurrentTransactionStartTimestamp())
 			return JWT_TOKEN_SESSION_EXPIRED;
 		/* the sub claim must be the session's user id as uuid_out writes it */
-		user_id = DatumGetCString(DirectFunctionCall1(uuid_out, values[0]));
-		if (sub == NULL || sub->type != jbvString ||
-			strlen(user_id) != (size_t) sub->val.string.len ||
-			memcmp(user_id, sub->val.string.val, sub->val.string.len) != 0)
+		if (!subject->sub_canonical ||
+			memcmp(DatumGetUUIDP(values[0])->data, subject->sub.data, UUID_LEN) != 0)
 			return JWT_TOKEN_SESSION_MISMATCH;
-		if (!current_generation(jwt_auth_jsonb_member(claims, "gen"), &values[3], &nulls[3]))
+		if (!current_generation(subject, &values[3], &nulls[3]))
 			return JWT_TOKEN_SESSION_GENERATION;
 	}
-	if (jwt_auth_jsonb_uuid(sub, &id))
+	if (subject->sub_ok)
 	{
-		if (fetch(rows, "users", &id, user_columns, 2, values, nulls))
+		if (fetch(rows, "users", &subject->sub, user_columns, 2, values, nulls))
 		{
 			if (DatumGetBool(values[0]))
 				return JWT_TOKEN_USER_DISABLED;
-			if (!nulls[1] &&
-				issued_before(jwt_auth_jsonb_member(claims, "iat"), DatumGetTimestampTz(values[1])))
+			if (!nulls[1] && issued_before(subject, DatumGetTimestampTz(values[1])))
 				return JWT_TOKEN_LOGGED_OUT;
 		}
-		else if (sid != NULL)
+		else if (subject->has_sid)
 			return JWT_TOKEN_USER_UNKNOWN;
 	}
 	return JWT_OK;
 }
 
 void
-jwt_auth_check_standing(Jsonb *claims)
+jwt_auth_check_standing(const jwt_auth_subject *subject)
 {
 	jwt_status	why;
 
 	/* see what earlier commands of this transaction wrote */
 	CommandCounterIncrement();
-	why = refusal(claims, kept_rows());
+	why = refusal(subject, kept_rows());
 	if (why != JWT_OK)
 		jwt_auth_raise(why, JWS_ALG_INVALID, NULL);
 }

@@ -4,9 +4,11 @@
  * A client sends the same access token with every request for the token's
  * life. Verifying it each time (base64url, two JSON parses, a signature:
  * some 55 µs for ES256) buys nothing once it has verified: so a token that
- * verified with the stored keys is remembered here, under the SHA-256 of
- * the whole token, with its parsed claims (the core's tokens and the jsonb
- * made of them). The next call with that token decodes, parses and
+ * verified with the stored keys is remembered here, whole, with its parsed
+ * claims (the core's tokens and the jsonb made of them). It is found by a
+ * 64-bit hash seeded per backend (cheap: a cryptographic digest cost more
+ * than the rest of a lookup) and then compared whole, in constant time, so
+ * no other token can stand for it. The next call with that token decodes, parses and
  * verifies nothing: it checks the remembered claims against the rules of
  * the call (the clock, jwt_auth.leeway, audience and issuer as they are
  * now), so no setting changed meanwhile lets a token in that a full
@@ -28,14 +30,12 @@
 
 #include <math.h>
 
+#include "common/hashfn.h"
 #include "funcapi.h"
 #include "lib/ilist.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/memutils.h"
-
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include "json.h"
 
@@ -49,8 +49,10 @@ typedef struct cached_token
 	dlist_node	lru;			/* most recently used first */
 	double		exp;			/* the exp claim, or +inf */
 	Size		bytes;			/* what this entry takes, as counted against the bound */
+	char	   *text;			/* the token (key.token points here) */
 	json_doc	doc;			/* the claims as the core parsed them */
 	Jsonb	   *claims;			/* and as jsonb */
+	jwt_auth_subject subject;	/* what the standing check reads of them */
 } cached_token;
 
 typedef struct table_entry
@@ -77,22 +79,38 @@ verifiers_generation(void)
 }
 static double min_exp = INFINITY;	/* the earliest exp of an entry */
 static double last_sweep;
-static EVP_MD *sha256;
+static uint64 seed;				/* of the hash, random per backend */
 
 static uint32
 key_hash(const void *key, Size keysize)
 {
-	uint32		h;
-
-	/* the key is a SHA-256: its first bytes are as good a hash as any */
-	memcpy(&h, key, sizeof(h));
-	return h;
+	return (uint32) ((const jwt_auth_token_key *) key)->hash;
 }
 
+/* 0 when a and b are the same token: compared whole, in constant time for a given length */
 static int
 key_match(const void *a, const void *b, Size keysize)
 {
-	return CRYPTO_memcmp(a, b, keysize);
+	const jwt_auth_token_key *x = a;
+	const jwt_auth_token_key *y = b;
+	uint64		diff = 0;
+	size_t		i = 0;
+
+	if (x->hash != y->hash || x->len != y->len)
+		return 1;
+	/* eight bytes at a time (CRYPTO_memcmp goes one at a time), every byte read */
+	for (; i + sizeof(uint64) <= x->len; i += sizeof(uint64))
+	{
+		uint64		u,
+					v;
+
+		memcpy(&u, x->token + i, sizeof(u));
+		memcpy(&v, y->token + i, sizeof(v));
+		diff |= u ^ v;
+	}
+	for (; i < x->len; i++)
+		diff |= (uint8) (x->token[i] ^ y->token[i]);
+	return diff != 0;
 }
 
 static void
@@ -191,17 +209,22 @@ ready(void)
 static void
 hash_token(const char *token, size_t len, jwt_auth_token_key *key)
 {
-	unsigned int out_len;
+	static bool seeded = false;
 
-	if (sha256 == NULL && (sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
-		jwt_auth_raise(JWT_CRYPTO, JWS_ALG_INVALID, NULL);
-	if (!EVP_Digest(token, len, key->hash, &out_len, sha256, NULL))
-		jwt_auth_raise(JWT_CRYPTO, JWS_ALG_INVALID, NULL);
+	if (!seeded)
+	{
+		if (!pg_strong_random(&seed, sizeof(seed)))
+			jwt_auth_raise(JWT_CRYPTO, JWS_ALG_INVALID, NULL);
+		seeded = true;
+	}
+	key->hash = hash_bytes_extended((const unsigned char *) token, (int) len, seed);
+	key->len = len;
+	key->token = token;
 }
 
 jwt_auth_cache_result
 jwt_auth_token_cache_find(const char *token, size_t len, double now, jwt_auth_token_key *key,
-						  const json_doc **doc, Jsonb **claims)
+						  const json_doc **doc, Jsonb **claims, const jwt_auth_subject **subject)
 {
 	table_entry *e;
 
@@ -217,6 +240,7 @@ jwt_auth_token_cache_find(const char *token, size_t len, double now, jwt_auth_to
 	dlist_move_head(&lru, &e->token->lru);
 	*doc = &e->token->doc;
 	*claims = e->token->claims;
+	*subject = &e->token->subject;
 	return JWT_AUTH_CACHE_HIT;
 }
 
@@ -247,7 +271,9 @@ jwt_auth_token_cache_add(const jwt_auth_token_key *key, const json_doc *doc, siz
 {
 	Size		toks_size = MAXALIGN(sizeof(json_tok) * doc->ntoks);
 	Size		text_size = MAXALIGN(text_len);
-	Size		size = MAXALIGN(sizeof(cached_token)) + toks_size + text_size + VARSIZE(claims);
+	Size		token_size = MAXALIGN(key->len);
+	Size		size = MAXALIGN(sizeof(cached_token)) + toks_size + text_size + token_size +
+		VARSIZE(claims);
 	Size		bytes;
 	cached_token *t;
 	table_entry *e;
@@ -286,9 +312,12 @@ jwt_auth_token_cache_add(const jwt_auth_token_key *key, const json_doc *doc, siz
 	}
 	make_room(1, bytes);
 
-	/* the tokens, the text they point into, the jsonb: one chunk */
+	/* the token, the claims' tokens, the text they point into, the jsonb: one chunk */
 	p = (char *) t + MAXALIGN(sizeof(cached_token));
+	t->text = memcpy(p, key->token, key->len);
+	p += token_size;
 	t->key = *key;
+	t->key.token = t->text;
 	t->bytes = bytes;
 	t->doc = *doc;
 	t->doc.toks = (json_tok *) p;
@@ -301,8 +330,9 @@ jwt_auth_token_cache_add(const jwt_auth_token_key *key, const json_doc *doc, siz
 	t->claims = (Jsonb *) p;
 	memcpy(p, claims, VARSIZE(claims));
 	t->exp = exp_claim(&t->doc);
+	jwt_auth_subject_of(t->claims, &t->subject);
 
-	e = hash_search(table, key, HASH_ENTER, &found);
+	e = hash_search(table, &t->key, HASH_ENTER, &found);
 	e->token = t;
 	dlist_push_head(&lru, &t->lru);
 	n_entries++;

@@ -289,12 +289,14 @@ pick_key(const jws_token *tok, const json_doc *claims, const jwt_auth_other_issu
  */
 static jwt_status
 verify_stored_claims(text *token, const jwt_claim_rules *global_rules, Jsonb **claims,
-					 const char **claim, const jwt_auth_other_issuer **issuer)
+					 jwt_auth_subject *subject, const char **claim,
+					 const jwt_auth_other_issuer **issuer)
 {
 	jwt_auth_token_key cache_key;
 	jwt_auth_cache_result found;
 	const json_doc *cached_doc;
 	Jsonb	   *cached;
+	const jwt_auth_subject *cached_subject;
 	jwt_claim_rules rules = *global_rules;
 	const char *raw;
 	jws_token	tok;
@@ -310,7 +312,7 @@ verify_stored_claims(text *token, const jwt_claim_rules *global_rules, Jsonb **c
 		return JWT_TOKEN_NULL;
 	raw = VARDATA_ANY(token);
 	found = jwt_auth_token_cache_find(raw, VARSIZE_ANY_EXHDR(token), rules.now,
-									  &cache_key, &cached_doc, &cached);
+									  &cache_key, &cached_doc, &cached, &cached_subject);
 	if (found == JWT_AUTH_CACHE_HIT)
 	{
 		if ((*issuer = jwt_auth_issuer_of_doc(cached_doc)) != NULL)
@@ -320,10 +322,12 @@ verify_stored_claims(text *token, const jwt_claim_rules *global_rules, Jsonb **c
 			jwt_auth_issuer_rules(*issuer, &rules);
 		}
 		st = jwt_claims_check_doc(cached_doc, &rules, claim);
+		if (st == JWT_TOKEN_EXPIRED)
+			jwt_auth_token_cache_forget(&cache_key);
 		if (st == JWT_OK && claims != NULL)
 			*claims = memcpy(palloc(VARSIZE(cached)), cached, VARSIZE(cached));
-		else if (st == JWT_TOKEN_EXPIRED)
-			jwt_auth_token_cache_forget(&cache_key);
+		if (st == JWT_OK && subject != NULL)
+			*subject = *cached_subject;
 		return st;
 	}
 	if ((st = jws_parse(raw, VARSIZE_ANY_EXHDR(token), &tok)) != JWT_OK)
@@ -348,6 +352,8 @@ verify_stored_claims(text *token, const jwt_claim_rules *global_rules, Jsonb **c
 				jwt_auth_token_cache_add(&cache_key, &doc, tok.payload_len, jb);
 			if (claims != NULL)
 				*claims = jb;
+			if (subject != NULL)
+				jwt_auth_subject_of(jb, subject);
 		}
 	}
 	if (parsed == JWT_OK)
@@ -359,13 +365,14 @@ verify_stored_claims(text *token, const jwt_claim_rules *global_rules, Jsonb **c
 }
 
 Jsonb *
-jwt_auth_verify_stored(text *token, const jwt_auth_other_issuer **issuer)
+jwt_auth_verify_stored(text *token, const jwt_auth_other_issuer **issuer,
+					   jwt_auth_subject *subject)
 {
 	jwt_claim_rules rules = rules_arg(NULL);
 	const jwt_auth_other_issuer *verified_by;
 	Jsonb	   *claims;
 	const char *claim;
-	jwt_status	st = verify_stored_claims(token, &rules, &claims, &claim, &verified_by);
+	jwt_status	st = verify_stored_claims(token, &rules, &claims, subject, &claim, &verified_by);
 
 	if (st != JWT_OK)
 		jwt_auth_raise(st, JWS_ALG_INVALID, claim);
@@ -388,7 +395,7 @@ jwt_auth_jwt_verify(PG_FUNCTION_ARGS)
 	jwt_status	st;
 
 	if (PG_NARGS() == 1)
-		PG_RETURN_JSONB_P(jwt_auth_verify_stored(token_arg(fcinfo), NULL));
+		PG_RETURN_JSONB_P(jwt_auth_verify_stored(token_arg(fcinfo), NULL, NULL));
 	if ((st = verify_claims(fcinfo, token_arg(fcinfo), &rules, &claims, &claim)) != JWT_OK)
 		jwt_auth_raise(st, JWS_ALG_INVALID, claim);
 	PG_RETURN_DATUM(jwt_auth_jsonb_take(&claims));
@@ -407,7 +414,7 @@ jwt_auth_jwt_valid(PG_FUNCTION_ARGS)
 	{
 		const jwt_auth_other_issuer *issuer;
 
-		PG_RETURN_BOOL(verify_stored_claims(token_arg(fcinfo), &rules, NULL, &claim, &issuer) == JWT_OK);
+		PG_RETURN_BOOL(verify_stored_claims(token_arg(fcinfo), &rules, NULL, NULL, &claim, &issuer) == JWT_OK);
 	}
 	if (verify_claims(fcinfo, token_arg(fcinfo), &rules, &claims, &claim) != JWT_OK)
 		PG_RETURN_BOOL(false);

@@ -6,7 +6,7 @@
 -- transaction and value, and still follows its changes. One transaction, rolled back; time is
 -- pinned by tokens whose exp passes during a pg_sleep.
 BEGIN;
-SELECT plan(44);
+SELECT plan(45);
 
 SET LOCAL jwt_auth.bcrypt_cost = 4;
 CREATE ROLE jwt_auth_test_cached NOLOGIN;
@@ -101,6 +101,11 @@ SELECT is(pg_temp.refusal($$SELECT jwt_auth.jwt_verify(jwt_auth.jwt_sign('{"sub"
 SELECT is(pg_temp.entries(), 1, '... is not remembered');
 SELECT is(pg_temp.refusal($$SELECT jwt_auth.jwt_verify((SELECT access FROM t) || 'x')$$),
     '28000: signature does not match', 'a token that differs in one character is verified, and refused');
+SELECT is(pg_temp.refusal($$SELECT jwt_auth.jwt_verify(overlay(access PLACING
+              CASE substr(access, length(access) - 9, 1) WHEN 'A' THEN 'B' ELSE 'A' END
+              FROM length(access) - 9 FOR 1)) FROM t$$),
+    '28000: signature does not match',
+    'so is one of the same length that differs in one character of its signature');
 SELECT is(pg_temp.entries(), 1, 'a refused token is not remembered');
 
 ------------------------------------------------------------------------

@@ -205,15 +205,21 @@ typedef enum jwt_auth_cache_result
 {
 	JWT_AUTH_CACHE_OFF,			/* turned off: key not set */
 	JWT_AUTH_CACHE_MISS,		/* key set, for jwt_auth_token_cache_add */
-	JWT_AUTH_CACHE_HIT			/* doc and claims set, the cache's own (valid until the next call) */
+	JWT_AUTH_CACHE_HIT			/* doc, claims and (when asked for) subject set, the cache's own
+								 * (valid until the next call) */
 } jwt_auth_cache_result;
 extern jwt_auth_cache_result jwt_auth_token_cache_find(const char *token, size_t len, double now,
 													   jwt_auth_token_key *key,
 													   const json_doc **doc, Jsonb **claims,
 													   const jwt_auth_subject **subject);
-/* remember a token that verified: its claims parsed (doc, over text_len bytes) and as jsonb */
+/*
+ * remember a token that verified: its claims parsed (doc, over text_len
+ * bytes), as jsonb and, unless NULL, their subject (else worked out at the
+ * first lookup that asks for it)
+ */
 extern void jwt_auth_token_cache_add(const jwt_auth_token_key *key, const json_doc *doc,
-									 size_t text_len, Jsonb *claims);
+									 size_t text_len, Jsonb *claims,
+									 const jwt_auth_subject *subject);
 extern void jwt_auth_token_cache_forget(const jwt_auth_token_key *key);
 
 /* standing.c */

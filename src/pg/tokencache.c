@@ -52,6 +52,7 @@ typedef struct cached_token
 	char	   *text;			/* the token (key.token points here) */
 	json_doc	doc;			/* the claims as the core parsed them */
 	Jsonb	   *claims;			/* and as jsonb */
+	bool		has_subject;	/* subject is set (at the first call that needs it) */
 	jwt_auth_subject subject;	/* what the standing check reads of them */
 } cached_token;
 
@@ -240,7 +241,13 @@ jwt_auth_token_cache_find(const char *token, size_t len, double now, jwt_auth_to
 	dlist_move_head(&lru, &e->token->lru);
 	*doc = &e->token->doc;
 	*claims = e->token->claims;
-	*subject = &e->token->subject;
+	if (subject != NULL)
+	{
+		if (!e->token->has_subject)
+			jwt_auth_subject_of(e->token->claims, &e->token->subject);
+		e->token->has_subject = true;
+		*subject = &e->token->subject;
+	}
 	return JWT_AUTH_CACHE_HIT;
 }
 
@@ -267,7 +274,7 @@ exp_claim(const json_doc *doc)
 
 void
 jwt_auth_token_cache_add(const jwt_auth_token_key *key, const json_doc *doc, size_t text_len,
-						 Jsonb *claims)
+						 Jsonb *claims, const jwt_auth_subject *subject)
 {
 	Size		toks_size = MAXALIGN(sizeof(json_tok) * doc->ntoks);
 	Size		text_size = MAXALIGN(text_len);
@@ -330,7 +337,9 @@ jwt_auth_token_cache_add(const jwt_auth_token_key *key, const json_doc *doc, siz
 	t->claims = (Jsonb *) p;
 	memcpy(p, claims, VARSIZE(claims));
 	t->exp = exp_claim(&t->doc);
-	jwt_auth_subject_of(t->claims, &t->subject);
+	t->has_subject = subject != NULL;
+	if (subject != NULL)
+		t->subject = *subject;
 
 	e = hash_search(table, &t->key, HASH_ENTER, &found);
 	e->token = t;

@@ -312,7 +312,8 @@ verify_stored_claims(text *token, const jwt_claim_rules *global_rules, Jsonb **c
 		return JWT_TOKEN_NULL;
 	raw = VARDATA_ANY(token);
 	found = jwt_auth_token_cache_find(raw, VARSIZE_ANY_EXHDR(token), rules.now,
-									  &cache_key, &cached_doc, &cached, &cached_subject);
+									  &cache_key, &cached_doc, &cached,
+									  subject != NULL ? &cached_subject : NULL);
 	if (found == JWT_AUTH_CACHE_HIT)
 	{
 		if ((*issuer = jwt_auth_issuer_of_doc(cached_doc)) != NULL)
@@ -348,12 +349,12 @@ verify_stored_claims(text *token, const jwt_claim_rules *global_rules, Jsonb **c
 		{
 			Jsonb	   *jb = DatumGetJsonbP(jwt_auth_jsonb_of(&doc));
 
-			if (found == JWT_AUTH_CACHE_MISS)
-				jwt_auth_token_cache_add(&cache_key, &doc, tok.payload_len, jb);
-			if (claims != NULL)
-				*claims = jb;
 			if (subject != NULL)
 				jwt_auth_subject_of(jb, subject);
+			if (found == JWT_AUTH_CACHE_MISS)
+				jwt_auth_token_cache_add(&cache_key, &doc, tok.payload_len, jb, subject);
+			if (claims != NULL)
+				*claims = jb;
 		}
 	}
 	if (parsed == JWT_OK)

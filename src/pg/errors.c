@@ -191,6 +191,16 @@ jwt_auth_raise_null(const char *name)
 }
 
 void
+jwt_auth_raise_standby(void)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+			errmsg("cannot log in, refresh or log out on a standby"),
+			errhint("Send auth_login, auth_refresh, auth_logout and the user functions to the primary."),
+			errhidestmt(true));
+}
+
+void
 jwt_auth_raise_role_denied(const char *role, Oid roleid)
 {
 	ereport(ERROR,

@@ -46,6 +46,8 @@ extern char *jwt_auth_cookie_access;
 extern void jwt_auth_raise(jwt_status status, jws_alg alg, const char *claim) pg_attribute_noreturn();
 /* an argument that must not be null */
 extern void jwt_auth_raise_null(const char *name) pg_attribute_noreturn();
+/* a write (a login, refresh, logout) on a hot standby */
+extern void jwt_auth_raise_standby(void) pg_attribute_noreturn();
 /* the session user may not become a token's role (roleid invalid: no such role) */
 extern void jwt_auth_raise_role_denied(const char *role, Oid roleid) pg_attribute_noreturn();
 /* an error in PostgREST's protocol (SQLSTATE PGRST): HTTP status, body, WWW-Authenticate */

@@ -23,10 +23,15 @@
  * timeout, until its revocation commits. The caller is told which: the
  * session is revoked, it will be when that transaction ends, or no worker
  * could start.
+ *
+ * Logins, refreshes and logouts write: _require_primary(), which each
+ * calls first, refuses them on a hot standby (in C, it costs them nothing
+ * on the primary).
  */
 #include "jwt_auth.h"
 
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -347,4 +352,14 @@ jwt_auth_refresh_token_hash(PG_FUNCTION_ARGS)
 	text	   *token = PG_GETARG_TEXT_PP(0);
 
 	PG_RETURN_BYTEA_P(sha256(VARDATA_ANY(token), VARSIZE_ANY_EXHDR(token)));
+}
+
+/* _require_primary() returns void: error 25006 on a hot standby */
+PG_FUNCTION_INFO_V1(jwt_auth_require_primary);
+Datum
+jwt_auth_require_primary(PG_FUNCTION_ARGS)
+{
+	if (RecoveryInProgress())
+		jwt_auth_raise_standby();
+	PG_RETURN_VOID();
 }

@@ -112,23 +112,23 @@ LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
 $$;
 COMMENT ON FUNCTION jwt_auth._session_revoke(uuid, text) IS 'internal: mark a session revoked';
 
--- A fresh access token for a user's session, with a refresh token: a new
--- random one (a login), or the child a refresh derived, stored unless it
--- already is (the same parent presented again within the reuse interval).
-CREATE FUNCTION jwt_auth._issue(u jwt_auth.users, session_id uuid, parent_id uuid,
+-- A fresh access token for a user's session (its row as the caller's
+-- INSERT or UPDATE returned it), with a refresh token: a new random one (a
+-- login), or the child a refresh derived, stored unless it already is (the
+-- same parent presented again within the reuse interval).
+CREATE FUNCTION jwt_auth._issue(u jwt_auth.users, ses jwt_auth.sessions, parent_id uuid,
                                 child_token text DEFAULT NULL, child_hash bytea DEFAULT NULL) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     s record := jwt_auth._settings();
     iat bigint := pg_catalog.floor(EXTRACT(epoch FROM pg_catalog.now()));
     ttl bigint := EXTRACT(epoch FROM s.access_ttl);
-    rt record;
+    new_token text := child_token;
+    new_hash bytea := child_hash;
     claims jsonb;
 BEGIN
-    IF child_token IS NULL THEN
-        rt := jwt_auth._refresh_token_new();
-    ELSE
-        SELECT child_token AS token, child_hash AS token_hash INTO rt;
+    IF new_token IS NULL THEN
+        SELECT r.token, r.token_hash INTO new_token, new_hash FROM jwt_auth._refresh_token_new() r;
     END IF;
     -- the user's own claims never override the ones that say who and when
     claims := (u.claims OPERATOR(pg_catalog.-)
@@ -139,24 +139,22 @@ BEGIN
             'iat', iat,
             'exp', iat OPERATOR(pg_catalog.+) ttl,
             'jti', pg_catalog.gen_random_uuid()::text,
-            'sid', session_id::text,
-            'gen', (SELECT x.generation::text FROM jwt_auth.sessions x
-                     WHERE x.id OPERATOR(pg_catalog.=) session_id),
-            'csrf', (SELECT jwt_auth._session_csrf(x.refresh_key) FROM jwt_auth.sessions x
-                      WHERE x.id OPERATOR(pg_catalog.=) session_id),
+            'sid', ses.id::text,
+            'gen', ses.generation::text,
+            'csrf', jwt_auth._session_csrf(ses.refresh_key),
             'iss', NULLIF(pg_catalog.current_setting('jwt_auth.issuer'), ''),
             'aud', NULLIF(pg_catalog.current_setting('jwt_auth.audience'), '')));
     INSERT INTO jwt_auth.refresh_tokens (session_id, parent_id, token_hash, expires_at)
-    VALUES (session_id, parent_id, rt.token_hash, pg_catalog.now() OPERATOR(pg_catalog.+) s.refresh_ttl)
+    VALUES (ses.id, parent_id, new_hash, pg_catalog.now() OPERATOR(pg_catalog.+) s.refresh_ttl)
     ON CONFLICT (token_hash) DO NOTHING;
     RETURN pg_catalog.jsonb_build_object(
         'access_token', jwt_auth.jwt_sign(claims),
         'token_type', 'bearer',
         'expires_in', ttl,
-        'refresh_token', rt.token);
+        'refresh_token', new_token);
 END
 $$;
-COMMENT ON FUNCTION jwt_auth._issue(jwt_auth.users, uuid, uuid, text, bytea) IS 'internal: mint an access token, with a refresh token';
+COMMENT ON FUNCTION jwt_auth._issue(jwt_auth.users, jwt_auth.sessions, uuid, text, bytea) IS 'internal: mint an access token, with a refresh token';
 
 CREATE FUNCTION jwt_auth.auth_login(username text, password text) RETURNS jsonb
 LANGUAGE plpgsql SECURITY DEFINER
@@ -167,7 +165,7 @@ DECLARE
     good boolean := false;
     current boolean := false;
     fresh text;
-    session_id uuid;
+    ses jwt_auth.sessions;
 BEGIN
     PERFORM jwt_auth._require_primary();
     IF username IS NULL OR password IS NULL THEN
@@ -216,8 +214,8 @@ BEGIN
      WHERE x.id OPERATOR(pg_catalog.=) u.id;
     INSERT INTO jwt_auth.sessions (user_id, expires_at)
     VALUES (u.id, pg_catalog.now() OPERATOR(pg_catalog.+) s.session_max_lifetime)
-    RETURNING id INTO session_id;
-    RETURN jwt_auth._issue(u, session_id, NULL);
+    RETURNING * INTO ses;
+    RETURN jwt_auth._issue(u, ses, NULL);
 EXCEPTION WHEN serialization_failure OR deadlock_detected THEN
     -- REPEATABLE READ and SERIALIZABLE: another transaction changed a row this one
     -- read (a racer on the same token, a logout, a login of the same user); nothing
@@ -304,8 +302,9 @@ BEGIN
        SET refreshed_at = pg_catalog.now(),
            previous_generation = CASE WHEN t.used_at IS NULL THEN x.generation ELSE x.previous_generation END,
            generation = CASE WHEN t.used_at IS NULL THEN pg_catalog.gen_random_uuid() ELSE x.generation END
-     WHERE x.id OPERATOR(pg_catalog.=) ses.id;
-    RETURN jwt_auth._issue(u, ses.id, t.id, child.token, child.token_hash);
+     WHERE x.id OPERATOR(pg_catalog.=) ses.id
+    RETURNING * INTO ses;
+    RETURN jwt_auth._issue(u, ses, t.id, child.token, child.token_hash);
 EXCEPTION WHEN serialization_failure OR deadlock_detected THEN
     -- REPEATABLE READ and SERIALIZABLE: another transaction changed a row this one
     -- read (a racer on the same token, a logout, a login of the same user); nothing

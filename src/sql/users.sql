@@ -42,17 +42,9 @@ CREATE FUNCTION jwt_auth._settings(OUT access_ttl interval, OUT refresh_ttl inte
 RETURNS record AS 'MODULE_PATHNAME', 'jwt_auth_settings' LANGUAGE C STABLE;
 COMMENT ON FUNCTION jwt_auth._settings() IS 'internal: the login settings, typed';
 
--- Writes need the primary; say so plainly on a standby.
+-- Writes need the primary; say so plainly on a standby (src/pg/sessions.c).
 CREATE FUNCTION jwt_auth._require_primary() RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    IF pg_catalog.pg_is_in_recovery() THEN
-        RAISE EXCEPTION 'cannot log in, refresh or log out on a standby'
-            USING ERRCODE = 'read_only_sql_transaction',
-                  HINT = 'Send auth_login, auth_refresh, auth_logout and the user functions to the primary.';
-    END IF;
-END
-$$;
+AS 'MODULE_PATHNAME', 'jwt_auth_require_primary' LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION jwt_auth._require_primary() IS 'internal: error 25006 on a hot standby';
 
 -- A password as a new hash under jwt_auth.password_hash (bcrypt at

@@ -70,7 +70,7 @@ INSERT INTO withheld_function VALUES
     ('jwt_auth._password_new(text)'), ('jwt_auth._password_current(text)'),
     ('jwt_auth._role_check(text)'),
     ('jwt_auth._require_primary()'), ('jwt_auth._crypt(text, text)'), ('jwt_auth._gen_salt(text, integer)'),
-    ('jwt_auth._settings()'), ('jwt_auth._issue(jwt_auth.users, uuid, uuid, text, bytea)'),
+    ('jwt_auth._settings()'), ('jwt_auth._issue(jwt_auth.users, jwt_auth.sessions, uuid, text, bytea)'),
     ('jwt_auth._session_revoke(uuid, text)'), ('jwt_auth._session_revoke_detached(uuid, text)'),
     ('jwt_auth._session_key()'), ('jwt_auth._standing_changed()'), ('jwt_auth._verified_claims()'), ('jwt_auth._session_csrf(bytea)'),
     ('jwt_auth._refresh_token_new()'), ('jwt_auth._refresh_token_hash(text)'),

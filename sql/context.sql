@@ -115,6 +115,24 @@ SELECT jwt_auth.authenticate(:'t_kept')->>'sub' AS sub;
 RELEASE SAVEPOINT s2;
 SELECT jwt_auth.claim('sub');
 COMMIT;
+-- a later authenticate() replaces an earlier one's claims at its level; a
+-- released savepoint's replace its parent's, a rolled-back one's go
+BEGIN;
+SELECT jwt_auth.authenticate(:'t_outer')->>'sub' AS sub;
+SELECT jwt_auth.authenticate(:'t_kept')->>'sub' AS sub;
+SELECT jwt_auth.claim('sub') AS replaced;
+SAVEPOINT a;
+SELECT jwt_auth.authenticate(:'t_inner')->>'sub' AS sub;
+RELEASE SAVEPOINT a;
+SELECT jwt_auth.claim('sub') AS released;
+SAVEPOINT b;
+SELECT jwt_auth.authenticate(:'t_outer')->>'sub' AS sub;
+SAVEPOINT c;
+SELECT jwt_auth.authenticate(:'t_kept')->>'sub' AS sub;
+RELEASE SAVEPOINT c;
+ROLLBACK TO SAVEPOINT b;
+SELECT jwt_auth.claim('sub') AS after_rollback;
+COMMIT;
 
 -- request.jwt.claims, which any session can set, is never read by default
 SHOW jwt_auth.trust_request_claims;

@@ -79,18 +79,42 @@ forget_at_end(XactEvent event, void *arg)
 	}
 }
 
+/* a frame no one reads any more (every reader copies what it returns) */
+static void
+free_frame(auth_frame *frame)
+{
+	pfree(frame->claims);
+	if (frame->user_id != NULL)
+		pfree(frame->user_id);
+	pfree(frame);
+}
+
 static void
 follow_savepoints(SubXactEvent event, SubTransactionId subid, SubTransactionId parent, void *arg)
 {
 	if (event == SUBXACT_EVENT_ABORT_SUB)
 	{
 		while (current != NULL && current->subid == subid)
+		{
+			auth_frame *gone = current;
+
 			current = current->prev;
+			free_frame(gone);
+		}
 	}
 	else if (event == SUBXACT_EVENT_COMMIT_SUB)
 	{
+		/* the savepoint's claims become its parent's, in place of the parent's own */
 		for (auth_frame *f = current; f != NULL && f->subid == subid; f = f->prev)
 			f->subid = parent;
+		while (current != NULL && current->prev != NULL &&
+			   current->subid == parent && current->prev->subid == parent)
+		{
+			auth_frame *replaced = current->prev;
+
+			current->prev = replaced->prev;
+			free_frame(replaced);
+		}
 	}
 }
 
@@ -239,14 +263,27 @@ check_verified(Jsonb *claims, const jwt_auth_other_issuer *issuer, const jwt_aut
 	return user_id;
 }
 
-/* make verified claims the request's until the transaction (or savepoint) ends */
+/*
+ * Make verified claims the request's until the transaction (or savepoint)
+ * ends. They replace those of an earlier call in the same (sub)transaction,
+ * which nothing can make current again: a loop of calls in one transaction
+ * holds one frame per savepoint level, not one per call.
+ */
 static void
 remember(Jsonb *claims, bool other_issuer, text *user_id)
 {
 	MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+	SubTransactionId subid = GetCurrentSubTransactionId();
 	auth_frame *frame = palloc(sizeof(auth_frame));
 
-	frame->subid = GetCurrentSubTransactionId();
+	if (current != NULL && current->subid == subid)
+	{
+		auth_frame *replaced = current;
+
+		current = current->prev;
+		free_frame(replaced);
+	}
+	frame->subid = subid;
 	frame->claims = DatumGetJsonbPCopy(JsonbPGetDatum(claims));
 	frame->other_issuer = other_issuer;
 	frame->user_id = user_id ? DatumGetTextPCopy(PointerGetDatum(user_id)) : NULL;

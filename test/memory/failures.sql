@@ -25,10 +25,7 @@ CREATE EXTENSION IF NOT EXISTS jwt_auth CASCADE;
 CREATE TEMP TABLE mem_input (name text PRIMARY KEY, v text);
 CREATE TEMP TABLE mem_result (class text, calls int, growth_kb bigint, raised int);
 
-CREATE FUNCTION pg_temp.rss_anon_kb() RETURNS bigint LANGUAGE sql AS $$
-    SELECT substring(pg_read_file('/proc/' || pg_backend_pid() || '/status')
-                     FROM 'RssAnon:\s*(\d+)')::bigint
-$$;
+\ir rss.sql
 
 -- n calls of sql (its $1 is input a, its $2 input b), each in its own exception block;
 -- returns how many raised

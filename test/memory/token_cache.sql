@@ -13,10 +13,7 @@ CREATE EXTENSION IF NOT EXISTS jwt_auth CASCADE;
     \set calls 10000
 \endif
 
-CREATE FUNCTION pg_temp.rss_anon_kb() RETURNS bigint LANGUAGE sql AS $$
-    SELECT substring(pg_read_file('/proc/' || pg_backend_pid() || '/status')
-                     FROM 'RssAnon:\s*(\d+)')::bigint
-$$;
+\ir rss.sql
 SELECT jwt_auth.key_generate('HS256', 'memory-cache-key') \g /dev/null
 -- two sets of distinct tokens, claims of some 600 bytes
 CREATE TEMP TABLE cache_token (phase int, token text);

@@ -5,14 +5,15 @@
  * life. Verifying it each time (base64url, two JSON parses, a signature:
  * some 55 µs for ES256) buys nothing once it has verified: so a token that
  * verified with the stored keys is remembered here, whole, with its parsed
- * claims (the core's tokens and the jsonb made of them). It is found by a
- * 64-bit hash seeded per backend (cheap: a cryptographic digest cost more
- * than the rest of a lookup) and then compared whole, in constant time, so
- * no other token can stand for it. The next call with that token decodes, parses and
- * verifies nothing: it checks the remembered claims against the rules of
- * the call (the clock, jwt_auth.leeway, audience and issuer as they are
- * now), so no setting changed meanwhile lets a token in that a full
- * verification would refuse. What the cache does not hold is checked every
+ * claims (the core's tokens and the jsonb made of them) and, once a call
+ * needs it, what the session check reads of them (standing.c). It is
+ * found by a 64-bit hash seeded per backend (cheap: a cryptographic digest
+ * cost more than the rest of a lookup) and then compared whole, in
+ * constant time, so no other token can stand for it. The next call with
+ * that token decodes, parses and verifies nothing: it checks the
+ * remembered claims against the rules of the call (the clock,
+ * jwt_auth.leeway, audience and issuer as they are now), so no setting
+ * changed meanwhile lets a token in that a full verification would refuse. What the cache does not hold is checked every
  * time: the session, user and generation (standing.c, which keeps those
  * rows only while no commit has changed them) and the role.
  *

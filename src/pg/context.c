@@ -273,22 +273,23 @@ static void
 remember(Jsonb *claims, bool other_issuer, text *user_id)
 {
 	MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
-	SubTransactionId subid = GetCurrentSubTransactionId();
 	auth_frame *frame = palloc(sizeof(auth_frame));
+	auth_frame *replaced = NULL;
 
-	if (current != NULL && current->subid == subid)
-	{
-		auth_frame *replaced = current;
-
-		current = current->prev;
-		free_frame(replaced);
-	}
-	frame->subid = subid;
+	frame->subid = GetCurrentSubTransactionId();
 	frame->claims = DatumGetJsonbPCopy(JsonbPGetDatum(claims));
 	frame->other_issuer = other_issuer;
 	frame->user_id = user_id ? DatumGetTextPCopy(PointerGetDatum(user_id)) : NULL;
+	if (current != NULL && current->subid == frame->subid)
+	{
+		replaced = current;
+		current = current->prev;
+	}
 	frame->prev = current;
 	current = frame;
+	/* freed once the new claims are copied, whatever the arguments point into */
+	if (replaced != NULL)
+		free_frame(replaced);
 	MemoryContextSwitchTo(old);
 }
 

@@ -11,8 +11,7 @@
 -- (the backend's private resident memory, from /proc/<pid>/status) before
 -- and after. Prints "CLASS|CALLS|GROWTH_KB|RAISED" lines: test/memory/run
 -- and bench/run read them. Needs a superuser (pg_read_file of /proc).
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS jwt_auth CASCADE;
+\ir setup.sql
 \if :{?calls}
 \else
     \set calls 100000
@@ -25,7 +24,6 @@ CREATE EXTENSION IF NOT EXISTS jwt_auth CASCADE;
 CREATE TEMP TABLE mem_input (name text PRIMARY KEY, v text);
 CREATE TEMP TABLE mem_result (class text, calls int, growth_kb bigint, raised int);
 
-\ir rss.sql
 
 -- n calls of sql (its $1 is input a, its $2 input b), each in its own exception block;
 -- returns how many raised

@@ -7,13 +7,11 @@
 -- :calls times after as many to warm up. Prints "CLASS|CALLS|GROWTH_KB|REFUSED"
 -- lines, as failures.sql does (REFUSED: calls that did not authenticate, 0).
 -- Needs a superuser (pg_read_file of /proc).
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS jwt_auth CASCADE;
+\ir setup.sql
 \if :{?calls}
 \else
     \set calls 10000
 \endif
-\ir rss.sql
 
 DO $$ BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'jwt_auth_memory_user') THEN

@@ -6,14 +6,12 @@
 -- recently used, so RssAnon must not grow. Prints one "CLASS|CALLS|GROWTH_KB|REFUSED"
 -- line, as failures.sql does (REFUSED: tokens that did not verify, 0).
 -- Needs a superuser (pg_read_file of /proc).
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS jwt_auth CASCADE;
+\ir setup.sql
 \if :{?calls}
 \else
     \set calls 10000
 \endif
 
-\ir rss.sql
 SELECT jwt_auth.key_generate('HS256', 'memory-cache-key') \g /dev/null
 -- two sets of distinct tokens, claims of some 600 bytes
 CREATE TEMP TABLE cache_token (phase int, token text);
